@@ -1,0 +1,110 @@
+//! A square raster where figures are painted with filled primitives (figure = 1, background = 0).
+
+use crate::constants::IMAGE_SIDE;
+
+/// A `side × side` single-channel image, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Canvas {
+    side: usize,
+    pixels: Vec<f32>,
+}
+
+impl Default for Canvas {
+    fn default() -> Self {
+        Self::new(IMAGE_SIDE)
+    }
+}
+
+impl Canvas {
+    /// An empty (all background) canvas.
+    pub fn new(side: usize) -> Self {
+        Self {
+            side,
+            pixels: vec![0.0; side * side],
+        }
+    }
+
+    /// Side in pixels.
+    pub fn side(&self) -> usize {
+        self.side
+    }
+
+    /// Row-major pixels.
+    pub fn pixels(&self) -> &[f32] {
+        &self.pixels
+    }
+
+    /// Consumes the canvas into its pixels.
+    pub fn into_pixels(self) -> Vec<f32> {
+        self.pixels
+    }
+
+    /// Paints every pixel whose centre satisfies `inside(x, y)` within the given bounding box.
+    fn paint(&mut self, bbox: [f32; 4], inside: impl Fn(f32, f32) -> bool) {
+        let clamp = |v: f32| (v.max(0.0) as usize).min(self.side);
+        let [x0, y0, x1, y1] = bbox;
+        for row in clamp(y0.floor())..clamp(y1.ceil() + 1.0) {
+            for col in clamp(x0.floor())..clamp(x1.ceil() + 1.0) {
+                if inside(col as f32 + 0.5, row as f32 + 0.5) {
+                    self.pixels[row * self.side + col] = 1.0;
+                }
+            }
+        }
+    }
+
+    /// A filled axis-aligned ellipse.
+    pub fn ellipse(&mut self, cx: f32, cy: f32, rx: f32, ry: f32) {
+        self.ellipse_rotated((cx, cy), rx, ry, 0.0);
+    }
+
+    /// A filled ellipse rotated by `angle` radians.
+    pub fn ellipse_rotated(&mut self, c: (f32, f32), rx: f32, ry: f32, angle: f32) {
+        let reach = rx.max(ry);
+        let (s, co) = angle.sin_cos();
+        self.paint(
+            [c.0 - reach, c.1 - reach, c.0 + reach, c.1 + reach],
+            |x, y| {
+                let (dx, dy) = (x - c.0, y - c.1);
+                let (u, v) = (dx * co + dy * s, -dx * s + dy * co);
+                (u / rx).powi(2) + (v / ry).powi(2) <= 1.0
+            },
+        );
+    }
+
+    /// A filled disc.
+    pub fn disc(&mut self, cx: f32, cy: f32, r: f32) {
+        self.ellipse(cx, cy, r, r);
+    }
+
+    /// A thick segment with round ends (a limb): points within `r` of the segment.
+    pub fn capsule(&mut self, a: (f32, f32), b: (f32, f32), r: f32) {
+        let bbox = [
+            a.0.min(b.0) - r,
+            a.1.min(b.1) - r,
+            a.0.max(b.0) + r,
+            a.1.max(b.1) + r,
+        ];
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let len2 = (dx * dx + dy * dy).max(f32::EPSILON);
+        self.paint(bbox, |x, y| {
+            let t = (((x - a.0) * dx + (y - a.1) * dy) / len2).clamp(0.0, 1.0);
+            let (px, py) = (a.0 + t * dx, a.1 + t * dy);
+            (x - px).powi(2) + (y - py).powi(2) <= r * r
+        });
+    }
+
+    /// Rows from the top-most to the bottom-most figure pixel, inclusive (0 when empty).
+    pub fn figure_height(&self) -> usize {
+        let rows: Vec<usize> = (0..self.side)
+            .filter(|r| {
+                self.pixels[r * self.side..(r + 1) * self.side]
+                    .iter()
+                    .any(|&p| p > 0.5)
+            })
+            .collect();
+        match (rows.first(), rows.last()) {
+            (Some(top), Some(bottom)) => bottom - top + 1,
+            _ => 0,
+        }
+    }
+}

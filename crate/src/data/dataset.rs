@@ -1,0 +1,128 @@
+//! The data sets: toddlers with known pixel heights (train / validation / test) and spiders (test
+//! only), each deterministic from a seed and an index.
+//!
+//! A figure is drawn at an "original" height of 28–56 px, rescaled by a random factor of 0.5–2×
+//! (as in the article) and placed at a random position where it fits the 126×126 frame. The
+//! geometry is scaled before rasterising, so the rescale adds no resampling blur. The label is the
+//! height of the final image's figure: rows from the top-most to the bottom-most figure pixel.
+
+use super::Canvas;
+use super::figure::Figure;
+use super::rng::Rng;
+use super::spider::spider;
+use super::toddler::{Body, Pose, toddler};
+use crate::constants::{IMAGE_SIDE, N_TRAIN};
+
+/// What a picture shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A toddler in a pose (in distribution).
+    Child(Pose),
+    /// A spider (out of distribution).
+    Spider,
+}
+
+/// One picture and its label.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// 126×126 row-major pixels, figure = 1, background = 0.
+    pub pixels: Vec<f32>,
+    /// Height of the figure in pixels (rows, inclusive).
+    pub height: f32,
+    /// What it shows.
+    pub kind: Kind,
+}
+
+// Independent random streams, so that adding examples to one set never changes another.
+const STREAM_TRAIN: u64 = 1;
+const STREAM_TEST_CHILDREN: u64 = 2;
+const STREAM_SPIDERS: u64 = 3;
+
+/// Free pixels kept between the figure and the frame.
+const MARGIN: f32 = 1.0;
+
+/// Scales `fig` by `scale`, optionally mirrors it, and places it at a random position inside the
+/// frame. Returns `None` when it cannot fit.
+fn place(fig: &Figure, scale: f32, mirror: bool, rng: &mut Rng) -> Option<Canvas> {
+    let fig = if mirror { fig.mirrored() } else { fig.clone() };
+    let fig = fig.scaled(scale);
+    let [x0, y0, x1, y1] = fig.bbox();
+    let free_x = IMAGE_SIDE as f32 - 2.0 * MARGIN - (x1 - x0);
+    let free_y = IMAGE_SIDE as f32 - 2.0 * MARGIN - (y1 - y0);
+    if free_x < 0.0 || free_y < 0.0 {
+        return None;
+    }
+    let dx = MARGIN + rng.range(0.0, free_x) - x0;
+    let dy = MARGIN + rng.range(0.0, free_y) - y0;
+    let mut canvas = Canvas::default();
+    fig.translated(dx, dy).paint(&mut canvas);
+    Some(canvas)
+}
+
+/// Draws a figure whose `extent` (in its own units) is an original 28–56 px, rescales it by
+/// 0.5–2×, and places it; a factor that does not fit the frame is drawn again (and, after eight
+/// tries, the figure is shrunk until it fits).
+fn render(fig: &Figure, extent: f32, rng: &mut Rng) -> Canvas {
+    let mirror = rng.chance(0.5);
+    let original = rng.range(28.0, 56.0) / extent;
+    for _ in 0..8 {
+        if let Some(c) = place(fig, original * rng.range(0.5, 2.0), mirror, rng) {
+            return c;
+        }
+    }
+    let mut scale = original * 2.0;
+    loop {
+        scale *= 0.9;
+        if let Some(c) = place(fig, scale, mirror, rng) {
+            return c;
+        }
+    }
+}
+
+fn example(canvas: Canvas, kind: Kind) -> Example {
+    let height = canvas.figure_height() as f32;
+    Example {
+        pixels: canvas.into_pixels(),
+        height,
+        kind,
+    }
+}
+
+/// Toddler number `index` of a stream.
+fn child(seed: u64, stream: u64, index: usize) -> Example {
+    let mut rng = Rng::for_item(seed, stream, index as u64);
+    let pose = Pose::ALL[rng.below(Pose::ALL.len())];
+    let body = Body::random(&mut rng);
+    let fig = toddler(pose, body, &mut rng);
+    let [_, y0, _, y1] = fig.bbox();
+    example(render(&fig, y1 - y0, &mut rng), Kind::Child(pose))
+}
+
+/// Spider number `index`: randomly rotated, as large as a child.
+pub fn spider_example(seed: u64, index: usize) -> Example {
+    let mut rng = Rng::for_item(seed, STREAM_SPIDERS, index as u64);
+    let fig = spider(&mut rng).rotated(rng.range(0.0, std::f32::consts::TAU));
+    let [x0, y0, x1, y1] = fig.bbox();
+    example(render(&fig, (x1 - x0).max(y1 - y0), &mut rng), Kind::Spider)
+}
+
+/// The article's 836 labelled children, split 90/10 into training and validation sets.
+pub fn train_validation(seed: u64) -> (Vec<Example>, Vec<Example>) {
+    let all: Vec<Example> = (0..N_TRAIN).map(|i| child(seed, STREAM_TRAIN, i)).collect();
+    let n_val = N_TRAIN / 10;
+    let mut all = all;
+    let validation = all.split_off(N_TRAIN - n_val);
+    (all, validation)
+}
+
+/// Held-out test children.
+pub fn test_children(seed: u64, count: usize) -> Vec<Example> {
+    (0..count)
+        .map(|i| child(seed, STREAM_TEST_CHILDREN, i))
+        .collect()
+}
+
+/// Held-out spiders (out of distribution).
+pub fn test_spiders(seed: u64, count: usize) -> Vec<Example> {
+    (0..count).map(|i| spider_example(seed, i)).collect()
+}

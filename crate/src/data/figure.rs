@@ -1,0 +1,144 @@
+//! Figures as lists of filled primitives in their own coordinates, so that a pose is geometry and
+//! scaling, flipping, rotating and placing are exact transforms before any pixel is drawn.
+
+use super::Canvas;
+
+/// A filled shape.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Primitive {
+    /// An ellipse centred at `c` with half-axes `rx`, `ry`, rotated by `angle` radians.
+    Ellipse {
+        c: (f32, f32),
+        rx: f32,
+        ry: f32,
+        angle: f32,
+    },
+    /// All points within `r` of the segment `a`–`b` (a limb).
+    Capsule {
+        a: (f32, f32),
+        b: (f32, f32),
+        r: f32,
+    },
+}
+
+/// A figure: the union of its primitives.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figure(pub Vec<Primitive>);
+
+fn map_point(p: (f32, f32), f: impl Fn((f32, f32)) -> (f32, f32)) -> (f32, f32) {
+    f(p)
+}
+
+impl Figure {
+    /// Adds an axis-aligned ellipse.
+    pub fn ellipse(&mut self, c: (f32, f32), rx: f32, ry: f32) {
+        self.0.push(Primitive::Ellipse {
+            c,
+            rx,
+            ry,
+            angle: 0.0,
+        });
+    }
+
+    /// Adds a rotated ellipse.
+    pub fn rotated_ellipse(&mut self, c: (f32, f32), rx: f32, ry: f32, angle: f32) {
+        self.0.push(Primitive::Ellipse { c, rx, ry, angle });
+    }
+
+    /// Adds a limb segment.
+    pub fn capsule(&mut self, a: (f32, f32), b: (f32, f32), r: f32) {
+        self.0.push(Primitive::Capsule { a, b, r });
+    }
+
+    /// `[x0, y0, x1, y1]` enclosing the figure exactly.
+    pub fn bbox(&self) -> [f32; 4] {
+        let mut b = [
+            f32::INFINITY,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NEG_INFINITY,
+        ];
+        let mut grow = |x0: f32, y0: f32, x1: f32, y1: f32| {
+            b = [b[0].min(x0), b[1].min(y0), b[2].max(x1), b[3].max(y1)];
+        };
+        for p in &self.0 {
+            match *p {
+                Primitive::Ellipse { c, rx, ry, angle } => {
+                    let (s, co) = angle.sin_cos();
+                    let hx = ((rx * co).powi(2) + (ry * s).powi(2)).sqrt();
+                    let hy = ((rx * s).powi(2) + (ry * co).powi(2)).sqrt();
+                    grow(c.0 - hx, c.1 - hy, c.0 + hx, c.1 + hy);
+                }
+                Primitive::Capsule { a, b: e, r } => {
+                    grow(
+                        a.0.min(e.0) - r,
+                        a.1.min(e.1) - r,
+                        a.0.max(e.0) + r,
+                        a.1.max(e.1) + r,
+                    );
+                }
+            }
+        }
+        b
+    }
+
+    /// The figure with every point mapped by `f` and every length multiplied by `scale`
+    /// (`f` must be a similarity with that scale) and angles turned by `turn`.
+    fn mapped(
+        &self,
+        scale: f32,
+        turn: f32,
+        mirror: bool,
+        f: impl Fn((f32, f32)) -> (f32, f32),
+    ) -> Figure {
+        Figure(
+            self.0
+                .iter()
+                .map(|p| match *p {
+                    Primitive::Ellipse { c, rx, ry, angle } => Primitive::Ellipse {
+                        c: map_point(c, &f),
+                        rx: rx * scale,
+                        ry: ry * scale,
+                        angle: if mirror { -angle } else { angle } + turn,
+                    },
+                    Primitive::Capsule { a, b, r } => Primitive::Capsule {
+                        a: map_point(a, &f),
+                        b: map_point(b, &f),
+                        r: r * scale,
+                    },
+                })
+                .collect(),
+        )
+    }
+
+    /// Scaled by `s` about the origin.
+    pub fn scaled(&self, s: f32) -> Figure {
+        self.mapped(s, 0.0, false, |(x, y)| (x * s, y * s))
+    }
+
+    /// Mirrored left–right about x = 0.
+    pub fn mirrored(&self) -> Figure {
+        self.mapped(1.0, 0.0, true, |(x, y)| (-x, y))
+    }
+
+    /// Rotated by `angle` radians about the origin.
+    pub fn rotated(&self, angle: f32) -> Figure {
+        let (s, c) = angle.sin_cos();
+        self.mapped(1.0, angle, false, |(x, y)| (x * c - y * s, x * s + y * c))
+    }
+
+    /// Moved by `(dx, dy)`.
+    pub fn translated(&self, dx: f32, dy: f32) -> Figure {
+        self.mapped(1.0, 0.0, false, |(x, y)| (x + dx, y + dy))
+    }
+
+    /// Paints the figure on the canvas.
+    pub fn paint(&self, canvas: &mut Canvas) {
+        for p in &self.0 {
+            match *p {
+                Primitive::Ellipse { c, rx, ry, angle } => canvas.ellipse_rotated(c, rx, ry, angle),
+                Primitive::Capsule { a, b, r } => canvas.capsule(a, b, r),
+            }
+        }
+    }
+}

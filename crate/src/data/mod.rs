@@ -1,0 +1,17 @@
+//! Synthetic silhouettes, deterministic from a seed: a raster canvas, figures made of filled
+//! primitives, toddlers in several poses, spiders, and the data sets built from them. The
+//! article's data set is not public, so the project draws its own.
+
+mod canvas;
+pub mod dataset;
+mod figure;
+mod rng;
+mod spider;
+mod toddler;
+
+pub use canvas::Canvas;
+pub use dataset::{Example, Kind};
+pub use figure::{Figure, Primitive};
+pub use rng::Rng;
+pub use spider::spider;
+pub use toddler::{Body, Pose, demo_silhouette, standing_toddler, toddler};

@@ -1,0 +1,122 @@
+//! Quality figures of a trained model: accuracy and calibration on children, and how well the
+//! spread of the samples separates children from spiders.
+
+use burn::tensor::Device;
+use serde::Serialize;
+
+use crate::data::{Example, Kind};
+use crate::error::RulerError;
+use crate::inference::sample_heights;
+use crate::model::BayesianCnn;
+use crate::stats::Summary;
+
+/// What the model said about one image.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assessment {
+    /// True height (px), for children.
+    pub height: f32,
+    /// Whether the image is a child.
+    pub is_child: bool,
+    /// Predictive mean.
+    pub mean: f64,
+    /// Predictive standard deviation: the spread score of the out-of-distribution test.
+    pub std: f64,
+    /// Central 90% interval.
+    pub ci90: [f64; 2],
+    /// Fraction of samples within ±1 px of the mode.
+    pub mode_share: f64,
+}
+
+/// Fraction of samples within ±1 px of the mode of their 1-px histogram.
+pub fn mode_share(samples: &[f32]) -> f64 {
+    if samples.is_empty() {
+        return 0.0;
+    }
+    let mut counts = std::collections::HashMap::<i64, usize>::new();
+    for &s in samples {
+        *counts.entry(s.round() as i64).or_default() += 1;
+    }
+    let mode = counts
+        .iter()
+        .max_by_key(|&(k, c)| (*c, -k))
+        .map_or(0, |(k, _)| *k) as f32;
+    samples.iter().filter(|&&s| (s - mode).abs() <= 1.0).count() as f64 / samples.len() as f64
+}
+
+/// Samples `passes` heights of every example and summarises them.
+pub fn assess(
+    model: &BayesianCnn,
+    examples: &[Example],
+    passes: usize,
+    device: &Device,
+) -> Result<Vec<Assessment>, RulerError> {
+    examples
+        .iter()
+        .map(|e| {
+            let samples = sample_heights(model, &e.pixels, passes, device)?;
+            let s = Summary::of(&samples)
+                .ok_or_else(|| RulerError::Device("non-finite heights".into()))?;
+            Ok(Assessment {
+                height: e.height,
+                is_child: matches!(e.kind, Kind::Child(_)),
+                mean: s.mean,
+                std: s.std,
+                ci90: s.ci90,
+                mode_share: mode_share(&samples),
+            })
+        })
+        .collect()
+}
+
+/// Root mean squared error of the predictive means (px).
+pub fn rmse(results: &[Assessment]) -> f64 {
+    let n = results.len().max(1) as f64;
+    (results
+        .iter()
+        .map(|r| (r.mean - r.height as f64).powi(2))
+        .sum::<f64>()
+        / n)
+        .sqrt()
+}
+
+/// Fraction of true heights inside the central 90% interval.
+pub fn coverage90(results: &[Assessment]) -> f64 {
+    let inside = results
+        .iter()
+        .filter(|r| (r.ci90[0]..=r.ci90[1]).contains(&(r.height as f64)))
+        .count();
+    inside as f64 / results.len().max(1) as f64
+}
+
+/// Area under the ROC curve of a score that should be higher for `positives`
+/// (Mann–Whitney U / (n₊ n₋), ties counted half).
+pub fn auroc(positives: &[f64], negatives: &[f64]) -> f64 {
+    let mut wins = 0.0;
+    for &p in positives {
+        for &n in negatives {
+            wins += if p > n {
+                1.0
+            } else if p == n {
+                0.5
+            } else {
+                0.0
+            };
+        }
+    }
+    wins / (positives.len() * negatives.len()).max(1) as f64
+}
+
+/// The smallest threshold whose false-alarm rate on `negatives` is at most `rate` (a score above
+/// the threshold is an alarm).
+pub fn threshold_at_false_alarm(negatives: &[f64], rate: f64) -> f64 {
+    let mut sorted = negatives.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let allowed = (rate * sorted.len() as f64).floor() as usize;
+    let idx = sorted.len().saturating_sub(allowed + 1);
+    sorted.get(idx).copied().unwrap_or(f64::INFINITY)
+}
+
+/// Fraction of `scores` above `threshold`.
+pub fn rate_above(scores: &[f64], threshold: f64) -> f64 {
+    scores.iter().filter(|&&s| s > threshold).count() as f64 / scores.len().max(1) as f64
+}

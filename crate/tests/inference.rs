@@ -1,0 +1,117 @@
+//! Exact batched sampling: the batched computation equals one pass per draw, draws differ.
+#![cfg(not(target_family = "wasm"))]
+
+use bayes_ruler::data::demo_silhouette;
+use bayes_ruler::inference::{
+    WeightDraws, check_sample_count, chunk_sizes, forward_draws, image_tensor, sample_heights,
+};
+use bayes_ruler::{BayesianCnnConfig, RulerError};
+use burn::tensor::{Device, Tensor};
+
+fn device(seed: u64) -> Device {
+    let device = Device::flex();
+    device.seed(seed);
+    device
+}
+
+fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+    t.into_data().try_into_vec::<f32>().unwrap()
+}
+
+#[test]
+fn one_pass_costs_the_documented_multiply_adds() {
+    let config = BayesianCnnConfig::new();
+    assert_eq!(config.dense_features(), 32 * 7 * 7);
+    assert_eq!(
+        config.macs_per_pass(),
+        126 * 126 * 16 * 25 + 31 * 31 * 16 * 32 * 25 + 1568
+    );
+}
+
+#[test]
+fn training_pass_maps_a_batch_to_one_height_each() {
+    let device = device(5);
+    let model = BayesianCnnConfig::new().init(&device);
+    let x = Tensor::<4>::zeros([3, 1, 126, 126], &device);
+    assert_eq!(model.forward(x.clone()).dims(), [3, 1]);
+    assert_eq!(model.forward_mean(x).dims(), [3, 1]);
+}
+
+#[test]
+fn batched_draws_equal_one_pass_per_draw() {
+    let device = device(6);
+    let model = BayesianCnnConfig::new().init(&device);
+    let image = image_tensor(demo_silhouette().pixels(), &device).unwrap();
+    let draws = WeightDraws::sample(&model, 5);
+    let batched = to_vec(forward_draws(&model, image.clone(), &draws));
+    assert_eq!(batched.len(), 5);
+    for (i, &b) in batched.iter().enumerate() {
+        let single = to_vec(model.forward_with(image.clone(), &draws.get(i)))[0];
+        assert!(
+            (b - single).abs() <= 1e-4 * single.abs().max(1.0),
+            "draw {i}: {b} vs {single}"
+        );
+    }
+    // And every draw is its own: no two heights coincide.
+    for i in 0..5 {
+        for j in 0..i {
+            assert_ne!(batched[i], batched[j], "draws {i} and {j}");
+        }
+    }
+}
+
+#[test]
+fn sampled_heights_are_all_distinct_and_spread_around_the_mean_pass() {
+    let device = device(7);
+    let model = BayesianCnnConfig::new().init(&device);
+    let pixels = demo_silhouette().into_pixels();
+    let n = 100; // four chunks of at most 32
+    let heights = sample_heights(&model, &pixels, n, &device).unwrap();
+    assert_eq!(heights.len(), n);
+    let mut sorted = heights.clone();
+    sorted.sort_by(f32::total_cmp);
+    assert!(
+        sorted.windows(2).all(|w| w[0] != w[1]),
+        "two samples are identical"
+    );
+    let mean_pass = to_vec(model.forward_mean(image_tensor(&pixels, &device).unwrap()))[0];
+    assert!(sorted[0] < mean_pass && mean_pass < sorted[n - 1]);
+}
+
+#[test]
+fn chunks_cover_the_request_exactly() {
+    assert_eq!(
+        chunk_sizes(100, 32).collect::<Vec<_>>(),
+        vec![32, 32, 32, 4]
+    );
+    assert_eq!(chunk_sizes(1, 32).collect::<Vec<_>>(), vec![1]);
+    assert_eq!(chunk_sizes(64, 32).collect::<Vec<_>>(), vec![32, 32]);
+}
+
+#[test]
+fn bad_inputs_are_rejected_with_a_reason() {
+    let device = device(8);
+    let short = vec![0.0; 100];
+    let err = image_tensor(&short, &device).unwrap_err();
+    assert!(
+        matches!(&err, RulerError::InvalidInput(m) if m.contains("15876") && m.contains("100"))
+    );
+    let mut nan = demo_silhouette().into_pixels();
+    nan[130] = f32::NAN;
+    let err = image_tensor(&nan, &device).unwrap_err().to_string();
+    assert!(err.contains("pixel 130") && err.contains("NaN"), "{err}");
+    let mut bright = demo_silhouette().into_pixels();
+    bright[0] = 255.0;
+    assert!(
+        image_tensor(&bright, &device)
+            .unwrap_err()
+            .to_string()
+            .contains("[0, 1]")
+    );
+
+    for bad in [0.0, -1.0, 1.5, 100_001.0, f64::NAN, f64::INFINITY] {
+        assert!(check_sample_count(bad).is_err(), "{bad} accepted");
+    }
+    assert_eq!(check_sample_count(1.0), Ok(1));
+    assert_eq!(check_sample_count(100_000.0), Ok(100_000));
+}

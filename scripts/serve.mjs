@@ -1,0 +1,60 @@
+// A small static server for the demo: www/ at /, the wasm-pack output pkg/ at /pkg/.
+// Binds to 127.0.0.1 only. Usage: node scripts/serve.mjs [port] (default 8080, 0 = any free port;
+// the chosen address is printed as "serving http://127.0.0.1:PORT/").
+import { createServer } from "node:http";
+import { readFile, stat } from "node:fs/promises";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(fileURLToPath(import.meta.url), "..", "..");
+const mounts = [["/pkg/", join(root, "pkg")], ["/", join(root, "www")]];
+const types = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".json": "application/json",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+};
+// Everything the page needs comes from its own origin; wasm needs 'wasm-unsafe-eval'.
+const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' blob: data:";
+
+async function resolvePath(urlPath) {
+  for (const [prefix, dir] of mounts) {
+    if (!urlPath.startsWith(prefix)) continue;
+    const rel = normalize(decodeURIComponent(urlPath.slice(prefix.length)) || "index.html");
+    const file = resolve(dir, rel);
+    if (file !== dir && !file.startsWith(dir + sep)) return null;
+    const info = await stat(file).catch(() => null);
+    if (info?.isDirectory()) return join(file, "index.html");
+    return info ? file : null;
+  }
+  return null;
+}
+
+const server = createServer(async (req, res) => {
+  const path = new URL(req.url, "http://localhost").pathname;
+  const file = await resolvePath(path);
+  if (!file) {
+    res.writeHead(404, { "content-type": "text/plain" }).end(`not found: ${path}\n`);
+    return;
+  }
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, {
+      "content-type": types[extname(file)] ?? "application/octet-stream",
+      "content-security-policy": csp,
+      "cache-control": "no-cache",
+    });
+    res.end(body);
+  } catch (e) {
+    res.writeHead(500, { "content-type": "text/plain" }).end(`cannot read ${path}: ${e.message}\n`);
+  }
+});
+
+const port = Number(process.argv[2] ?? process.env.PORT ?? 8080);
+server.listen(port, "127.0.0.1", () => {
+  console.log(`serving http://127.0.0.1:${server.address().port}/`);
+});

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Sets up everything and runs every test: native cargo tests, the wasm-bindgen-test suite in
+# headless Chromium (WebGPU on SwiftShader and the CPU path), and the page test with Playwright.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-600}"
+export WASM_BINDGEN_TEST_DRIVER_TIMEOUT="${WASM_BINDGEN_TEST_DRIVER_TIMEOUT:-60}"
+
+echo "== native tests (cargo test)"
+CARGO_TARGET_DIR="$NATIVE_TARGET_DIR" cargo test --workspace
+
+echo "== browser tests in headless Chromium (wasm-bindgen-test; WebGPU required)"
+BAYES_RULER_REQUIRE_WEBGPU=1 with_wasm wasm-pack test --headless --chrome --release crate
+
+echo "== page test (playwright-core + Debian chromium)"
+scripts/build-web.sh
+(cd tests && npm test)
