@@ -18,6 +18,19 @@ commands:
                                          (default seed 42, PATH trained/model.bpk)
   demo [--samples N]                     sample the built-in silhouette with the embedded
                                          weights and print a JSON summary
+  generate [--seed S] [--out DIR] [--count N]
+                                         write N children and N spiders as PNGs into DIR
+                                         (default data/) and trained/contact-sheet.png
+  train [--epochs E] [--seed S] [--estimator flipout|reparameterization]
+        [--batch-size B] [--learning-rate LR] [--limit K] [--out PATH]
+                                         train on the generated children (first K only with
+                                         --limit) and write the weights (default
+                                         trained/model.bpk) and PATH's .json history
+  eval [--passes P] [--children N] [--spiders N] [--weights PATH]
+                                         recompute the report (trained/report.json) and the
+                                         verdict threshold (trained/threshold.json)
+  predict [--samples N] [--json true] IMAGE...
+                                         measure PNG/JPEG/GIF/WebP/BMP files
   help                                   this text";
 
 /// Runs one command line (without the program name).
@@ -25,10 +38,18 @@ pub fn run(args: &[String]) -> Result<(), RulerError> {
     let (command, rest) = args
         .split_first()
         .map_or(("help", &[][..]), |(c, r)| (c.as_str(), r));
-    let options = Options::parse(rest)?;
+    let options = if command == "predict" {
+        Options(Vec::new())
+    } else {
+        Options::parse(rest)?
+    };
     match command {
         "init-weights" => init_weights(&options),
         "demo" => demo(&options),
+        "generate" => generate(&options),
+        "train" => train(&options),
+        "eval" => eval(&options),
+        "predict" => predict(args.get(1..).unwrap_or(&[])),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
@@ -109,5 +130,287 @@ fn demo(options: &Options) -> Result<(), RulerError> {
         summary.ci90[1],
         elapsed.as_secs_f64() * 1e3
     );
+    Ok(())
+}
+
+fn write(path: &str, bytes: &[u8]) -> Result<(), RulerError> {
+    if let Some(dir) = std::path::Path::new(path).parent() {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            RulerError::InvalidInput(format!("cannot create {}: {e}", dir.display()))
+        })?;
+    }
+    std::fs::write(path, bytes)
+        .map_err(|e| RulerError::InvalidInput(format!("cannot write {path}: {e}")))
+}
+
+fn generate(options: &Options) -> Result<(), RulerError> {
+    use crate::data::dataset::{test_spiders, train_validation};
+    let seed = options.number("seed", DATA_SEED as f64)? as u64;
+    let out = options.get("out").unwrap_or("data");
+    let count = options.number("count", 24.0)? as usize;
+    let (train, _) = train_validation(seed);
+    let spiders = test_spiders(seed, count);
+    for (i, e) in train.iter().take(count).enumerate() {
+        let png = crate::preprocess::silhouette_png(&e.pixels, crate::constants::IMAGE_SIDE)?;
+        write(&format!("{out}/child-{i:03}-{}px.png", e.height), &png)?;
+    }
+    for (i, e) in spiders.iter().enumerate() {
+        let png = crate::preprocess::silhouette_png(&e.pixels, crate::constants::IMAGE_SIDE)?;
+        write(&format!("{out}/spider-{i:03}.png"), &png)?;
+    }
+    let mut tiles: Vec<&[f32]> = train.iter().take(32).map(|e| e.pixels.as_slice()).collect();
+    tiles.extend(spiders.iter().take(8).map(|e| e.pixels.as_slice()));
+    write(
+        "trained/contact-sheet.png",
+        &crate::sheet::contact_sheet(&tiles, 8)?,
+    )?;
+    println!("wrote {count} children and {count} spiders to {out}/ and trained/contact-sheet.png");
+    Ok(())
+}
+
+/// Seed of the generated data sets (children, spiders) used by training and evaluation.
+pub const DATA_SEED: u64 = 2026;
+
+fn train(options: &Options) -> Result<(), RulerError> {
+    use crate::data::dataset::train_validation;
+    use crate::train::{Estimator, TrainConfig, train as run_training};
+    use std::io::Write;
+    let estimator = match options.get("estimator").unwrap_or("flipout") {
+        "flipout" => Estimator::Flipout,
+        "reparameterization" => Estimator::Reparameterization,
+        other => {
+            return Err(RulerError::InvalidInput(format!(
+                "unknown estimator `{other}`"
+            )));
+        }
+    };
+    let config = TrainConfig::new()
+        .with_epochs(options.number("epochs", 60.0)? as usize)
+        .with_seed(options.number("seed", 1.0)? as u64)
+        .with_batch_size(options.number("batch-size", 5.0)? as usize)
+        .with_learning_rate(options.number("learning-rate", 1e-3)?)
+        .with_estimator(estimator);
+    let out = options
+        .get("out")
+        .unwrap_or("trained/model.bpk")
+        .to_string();
+    let (mut train_set, mut validation) = train_validation(DATA_SEED);
+    if let Some(limit) = options.get("limit") {
+        let k: usize = limit
+            .parse()
+            .map_err(|_| RulerError::InvalidInput("--limit needs a count".into()))?;
+        train_set.truncate(k);
+        validation.truncate(k.div_ceil(9));
+    }
+    eprintln!(
+        "training on {} children, validating on {} ({:?}, batch {}, {} epochs)",
+        train_set.len(),
+        validation.len(),
+        config.estimator,
+        config.batch_size,
+        config.epochs
+    );
+    let epochs = config.epochs;
+    let (model, history) = run_training(
+        &config,
+        &train_set,
+        &validation,
+        |epoch, step, steps, loss| {
+            let filled = step * 30 / steps;
+            eprint!(
+                "\repoch {epoch:>3}/{epochs} [{}{}] {step:>4}/{steps} loss {loss:9.3}",
+                "#".repeat(filled),
+                ".".repeat(30 - filled)
+            );
+            let _ = std::io::stderr().flush();
+        },
+        |s| {
+            eprintln!(
+                "\repoch {:>3}/{epochs} loss {:9.3}  mse {:9.3}  kl/N {:7.3}  val_mse {:9.3}  ({:.1} s)",
+                s.epoch, s.loss, s.mse, s.kl_term, s.val_mse, s.seconds
+            );
+        },
+    );
+    if let Some(dir) = std::path::Path::new(&out).parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    model
+        .save_file(&out)
+        .map_err(|e| RulerError::Weights(format!("cannot write {out}: {e}")))?;
+    let history_path = out.trim_end_matches(".bpk").to_string() + ".json";
+    let json = serde_json::json!({
+        "estimator": format!("{:?}", config.estimator),
+        "batch_size": config.batch_size,
+        "learning_rate": config.learning_rate,
+        "seed": config.seed,
+        "data_seed": DATA_SEED,
+        "train_examples": train_set.len(),
+        "validation_examples": validation.len(),
+        "history": history,
+    });
+    write(
+        &history_path,
+        serde_json::to_string_pretty(&json)
+            .unwrap_or_default()
+            .as_bytes(),
+    )?;
+    println!("wrote {out} and {history_path}");
+    Ok(())
+}
+
+fn load_weights(options: &Options, device: &Device) -> Result<crate::BayesianCnn, RulerError> {
+    match options.get("weights") {
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .map_err(|e| RulerError::Weights(format!("cannot read {path}: {e}")))?;
+            crate::weights::load_model(&bytes, device)
+        }
+        None => load_embedded(device),
+    }
+}
+
+fn eval(options: &Options) -> Result<(), RulerError> {
+    use crate::data::dataset::{test_children, test_spiders, train_validation};
+    use crate::evaluate::{
+        assess, auroc, coverage90, mode_share, rate_above, rmse, threshold_at_false_alarm,
+    };
+    let passes = options.number("passes", 100.0)? as usize;
+    let n_children = options.number("children", 200.0)? as usize;
+    let n_spiders = options.number("spiders", 200.0)? as usize;
+    let device = Device::flex();
+    device.seed(7);
+    let model = load_weights(options, &device)?;
+    let (_, validation) = train_validation(DATA_SEED);
+    let children = test_children(DATA_SEED, n_children);
+    let spiders = test_spiders(DATA_SEED, n_spiders);
+    eprintln!("validation children…");
+    let val = assess(&model, &validation, passes, &device)?;
+    let false_alarm = 0.02;
+    let val_scores: Vec<f64> = val.iter().map(|a| a.std).collect();
+    let threshold = threshold_at_false_alarm(&val_scores, false_alarm);
+    eprintln!("test children…");
+    let kids = assess(&model, &children, passes, &device)?;
+    eprintln!("test spiders…");
+    let bugs = assess(&model, &spiders, passes, &device)?;
+    let kid_scores: Vec<f64> = kids.iter().map(|a| a.std).collect();
+    let bug_scores: Vec<f64> = bugs.iter().map(|a| a.std).collect();
+    // One child and one spider over 1000 samples, as in the article.
+    let one = |e: &crate::data::Example| -> Result<serde_json::Value, RulerError> {
+        let s = sample_heights(&model, &e.pixels, 1000, &device)?;
+        let (lo, hi) = s
+            .iter()
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| {
+                (a.min(x), b.max(x))
+            });
+        Ok(
+            serde_json::json!({"true_height": e.height, "mode_share": mode_share(&s), "min": lo, "max": hi}),
+        )
+    };
+    let report = serde_json::json!({
+        "weights": options.get("weights").unwrap_or("trained/model.bpk (embedded)"),
+        "data_seed": DATA_SEED,
+        "passes_per_image": passes,
+        "spread_score": "predictive std (px), fixed before looking at the test set",
+        "validation": {"children": val.len(), "threshold_false_alarm_rate": false_alarm, "threshold_px": threshold},
+        "test": {
+            "children": kids.len(),
+            "spiders": bugs.len(),
+            "rmse_px": rmse(&kids),
+            "coverage90": coverage90(&kids),
+            "auroc_child_vs_spider": auroc(&bug_scores, &kid_scores),
+            "false_alarm_rate": rate_above(&kid_scores, threshold),
+            "spider_detection_rate": rate_above(&bug_scores, threshold),
+            "median_std_children": crate::stats::Summary::of(&kid_scores.iter().map(|&x| x as f32).collect::<Vec<_>>()).map(|s| s.median),
+            "median_std_spiders": crate::stats::Summary::of(&bug_scores.iter().map(|&x| x as f32).collect::<Vec<_>>()).map(|s| s.median),
+        },
+        "one_child_1000_samples": one(&children[0])?,
+        "one_spider_1000_samples": one(&spiders[0])?,
+    });
+    let text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    write("trained/report.json", text.as_bytes())?;
+    let shipped = crate::verdict::Threshold {
+        score: "std".into(),
+        threshold,
+        validation_false_alarm_rate: Some(rate_above(&val_scores, threshold)),
+    };
+    write(
+        "trained/threshold.json",
+        serde_json::to_string_pretty(&shipped)
+            .unwrap_or_default()
+            .as_bytes(),
+    )?;
+    println!("{text}");
+    Ok(())
+}
+
+fn predict(args: &[String]) -> Result<(), RulerError> {
+    let mut samples = 1000.0;
+    let mut json = false;
+    let mut files = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--samples" => {
+                let v = it
+                    .next()
+                    .ok_or_else(|| RulerError::InvalidInput("--samples needs a value".into()))?;
+                samples = v.parse().map_err(|_| {
+                    RulerError::InvalidInput(format!("--samples must be a number, got `{v}`"))
+                })?;
+            }
+            "--json" => json = true,
+            f => files.push(f.to_string()),
+        }
+    }
+    let n = check_sample_count(samples)?;
+    if files.is_empty() {
+        return Err(RulerError::InvalidInput(
+            "predict needs at least one image file".into(),
+        ));
+    }
+    let device = Device::flex();
+    let model = load_embedded(&device)?;
+    let threshold = crate::verdict::shipped_threshold();
+    let mut failed = 0;
+    for file in &files {
+        let result = std::fs::read(file)
+            .map_err(|e| RulerError::InvalidInput(format!("cannot read {file}: {e}")))
+            .and_then(|bytes| crate::preprocess::silhouette_from_bytes(&bytes))
+            .and_then(|s| sample_heights(&model, &s.pixels, n, &device));
+        let heights = match result {
+            Ok(h) => h,
+            Err(e) => {
+                eprintln!("{file}: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        let s =
+            Summary::of(&heights).ok_or_else(|| RulerError::Device("non-finite heights".into()))?;
+        let verdict = crate::verdict::verdict(s.std, &threshold);
+        let share = crate::evaluate::mode_share(&heights);
+        if json {
+            let line = serde_json::json!({
+                "file": file, "mean": s.mean, "std": s.std, "median": s.median, "ci90": s.ci90,
+                "mode_share": share, "verdict": verdict, "samples": heights,
+            });
+            println!("{line}");
+        } else {
+            println!(
+                "{file}: {:.1} px (std {:.2}, 90% {:.1}–{:.1}, {:.0}% at the mode): {verdict}",
+                s.mean,
+                s.std,
+                s.ci90[0],
+                s.ci90[1],
+                share * 100.0
+            );
+        }
+    }
+    if failed > 0 {
+        return Err(RulerError::InvalidInput(format!(
+            "{failed} of {} files could not be measured",
+            files.len()
+        )));
+    }
     Ok(())
 }

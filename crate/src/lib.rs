@@ -16,6 +16,7 @@ pub mod model;
 pub mod preprocess;
 pub mod sheet;
 pub mod stats;
+pub mod verdict;
 pub mod weights;
 
 #[cfg(target_family = "wasm")]

@@ -1,0 +1,66 @@
+//! A fast smoke run of training, and the evaluation figures on known inputs.
+#![cfg(not(target_family = "wasm"))]
+
+use bayes_ruler::data::dataset::{test_spiders, train_validation};
+use bayes_ruler::evaluate::{auroc, mode_share, threshold_at_false_alarm};
+use bayes_ruler::train::{TrainConfig, train};
+
+#[test]
+fn one_epoch_on_a_small_subset_trains_and_reports_its_loss_terms() {
+    let (train_set, validation) = train_validation(2026);
+    let config = TrainConfig::new().with_epochs(1).with_seed(3);
+    let mut steps = 0;
+    let (_model, history) = train(
+        &config,
+        &train_set[..20],
+        &validation[..5],
+        |_, _, _, _| steps += 1,
+        |_| {},
+    );
+    assert_eq!(steps, 4, "20 examples in batches of 5");
+    let e = &history[0];
+    assert!(e.loss.is_finite() && e.val_mse.is_finite());
+    // loss − MSE is exactly the KL term (the article's 12.59 = 5.15 + 7.43).
+    assert!(
+        (e.loss - e.mse - e.kl_term).abs() < 1e-3 * e.loss.abs(),
+        "{e:?}"
+    );
+    // KL/N of TFP's initial posterior: 14 768 weights × (½(mu² + σ² − 1) − ln σ) / 836 ≈ 44.
+    assert!((40.0..50.0).contains(&e.kl_term), "{e:?}");
+}
+
+#[test]
+fn data_sets_are_deterministic_and_labelled_by_measurement() {
+    let (a, va) = train_validation(5);
+    let (b, _) = train_validation(5);
+    assert_eq!(a.len(), 753, "90% of the article's 836");
+    assert_eq!(va.len(), 83);
+    assert_eq!(a[17], b[17]);
+    assert_ne!(a[17].pixels, train_validation(6).0[17].pixels);
+    for e in a.iter().take(50).chain(test_spiders(5, 10).iter()) {
+        let rows: Vec<usize> = (0..126)
+            .filter(|r| e.pixels[r * 126..(r + 1) * 126].iter().any(|&p| p > 0.5))
+            .collect();
+        assert_eq!(e.height as usize, rows.last().unwrap() - rows[0] + 1);
+        // Placed inside the frame with a margin: the figure never touches the border.
+        assert!(rows[0] >= 1 && *rows.last().unwrap() <= 124);
+    }
+    let heights: Vec<f32> = a.iter().map(|e| e.height).collect();
+    let (lo, hi) = heights
+        .iter()
+        .fold((f32::MAX, f32::MIN), |(l, h), &x| (l.min(x), h.max(x)));
+    assert!(lo < 25.0 && hi > 90.0, "heights span {lo}–{hi}");
+}
+
+#[test]
+fn evaluation_figures_on_known_inputs() {
+    assert_eq!(auroc(&[3.0, 4.0], &[1.0, 2.0]), 1.0);
+    assert_eq!(auroc(&[1.0], &[1.0]), 0.5);
+    assert_eq!(auroc(&[1.0, 3.0], &[2.0]), 0.5);
+    // 1-px bins 10 and 11 tie; the smaller wins; 10.0, 10.2, 10.9 lie within ±1 px of it.
+    assert_eq!(mode_share(&[10.0, 10.2, 10.9, 11.4, 30.0]), 0.6);
+    assert_eq!(mode_share(&[5.0, 5.0, 5.0, 9.0]), 0.75);
+    let negatives: Vec<f64> = (1..=100).map(f64::from).collect();
+    let t = threshold_at_false_alarm(&negatives, 0.02);
+    assert_eq!(t, 98.0, "2 of 100 above");
+}
