@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Builds pkg/ (the ES module bayes_ruler.js + bayes_ruler_bg.wasm) with wasm-pack for the web
-# target, then shrinks the wasm with Debian's wasm-opt (wasm-pack's own would be downloaded).
+# target. wasm-pack's own wasm-opt would be downloaded, so it is off; Debian's wasm-opt 108
+# (binaryen) breaks wasm-bindgen's externref table ("WebAssembly.Table.set(): Argument 1 is
+# invalid"), so it runs only on request: BAYES_RULER_WASM_OPT=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 with_wasm wasm-pack --log-level warn build crate --release --target web --out-dir ../pkg --no-pack
-if command -v wasm-opt >/dev/null && [ "${BAYES_RULER_WASM_OPT:-1}" = 1 ]; then
+if command -v wasm-opt >/dev/null && [ "${BAYES_RULER_WASM_OPT:-0}" = 1 ]; then
   wasm-opt -O2 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-simd --enable-multivalue --enable-reference-types \
     pkg/bayes_ruler_bg.wasm -o pkg/bayes_ruler_bg.wasm

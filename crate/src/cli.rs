@@ -22,7 +22,7 @@ commands:
                                          write N children and N spiders as PNGs into DIR
                                          (default data/) and trained/contact-sheet.png
   train [--epochs E] [--seed S] [--estimator flipout|reparameterization]
-        [--batch-size B] [--learning-rate LR] [--limit K] [--out PATH]
+        [--batch-size B] [--learning-rate LR] [--limit K] [--resume BPK] [--out PATH]
                                          train on the generated children (first K only with
                                          --limit) and write the weights (default
                                          trained/model.bpk) and PATH's .json history
@@ -173,7 +173,7 @@ pub const DATA_SEED: u64 = 2026;
 
 fn train(options: &Options) -> Result<(), RulerError> {
     use crate::data::dataset::train_validation;
-    use crate::train::{Estimator, TrainConfig, train as run_training};
+    use crate::train::{Estimator, TrainConfig, train_from};
     use std::io::Write;
     let estimator = match options.get("estimator").unwrap_or("flipout") {
         "flipout" => Estimator::Flipout,
@@ -211,7 +211,18 @@ fn train(options: &Options) -> Result<(), RulerError> {
         config.epochs
     );
     let epochs = config.epochs;
-    let (model, history) = run_training(
+    let resume = match options.get("resume") {
+        Some(path) => Some(
+            std::fs::read(path)
+                .map_err(|e| RulerError::Weights(format!("cannot read {path}: {e}")))?,
+        ),
+        None => None,
+    };
+    if let Some(bytes) = &resume {
+        crate::weights::load_model(bytes, &Device::flex())?;
+    }
+    let (model, history) = train_from(
+        resume.as_deref(),
         &config,
         &train_set,
         &validation,

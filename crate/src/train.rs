@@ -117,12 +117,27 @@ pub fn train(
     config: &TrainConfig,
     train_set: &[Example],
     validation: &[Example],
+    progress: impl FnMut(usize, usize, usize, f64),
+    on_epoch: impl FnMut(&EpochStats),
+) -> (BayesianCnn, Vec<EpochStats>) {
+    train_from(None, config, train_set, validation, progress, on_epoch)
+}
+
+/// Like [`train`], continuing from the weights of `start` when given (a .bpk's bytes).
+pub fn train_from(
+    start: Option<&[u8]>,
+    config: &TrainConfig,
+    train_set: &[Example],
+    validation: &[Example],
     mut progress: impl FnMut(usize, usize, usize, f64),
     mut on_epoch: impl FnMut(&EpochStats),
 ) -> (BayesianCnn, Vec<EpochStats>) {
     let device = Device::flex().autodiff();
     device.seed(config.seed);
-    let mut model = config.model.init(&device);
+    let mut model = match start.map(|bytes| crate::weights::load_model(bytes, &device)) {
+        Some(Ok(model)) => model,
+        _ => config.model.init(&device),
+    };
     let mut optim = AdamConfig::new().init();
     let mut rng = Rng::new(config.seed ^ 0x5EED);
     let mut order: Vec<usize> = (0..train_set.len()).collect();
