@@ -31,6 +31,8 @@ commands:
                                          verdict threshold (trained/threshold.json)
   predict [--samples N] [--json true] IMAGE...
                                          measure PNG/JPEG/GIF/WebP/BMP files
+  curves [--history JSON] [--out PNG]    plot loss (blue), MSE (orange) and validation MSE
+                                         (green) per epoch of a training history, log scale
   help                                   this text";
 
 /// Runs one command line (without the program name).
@@ -49,6 +51,7 @@ pub fn run(args: &[String]) -> Result<(), RulerError> {
         "generate" => generate(&options),
         "train" => train(&options),
         "eval" => eval(&options),
+        "curves" => curves(&options),
         "predict" => predict(args.get(1..).unwrap_or(&[])),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
@@ -308,6 +311,23 @@ fn eval(options: &Options) -> Result<(), RulerError> {
     // One child and one spider over 1000 samples, as in the article.
     let one = |e: &crate::data::Example| -> Result<serde_json::Value, RulerError> {
         let s = sample_heights(&model, &e.pixels, 1000, &device)?;
+        let name = if matches!(e.kind, crate::data::Kind::Spider) {
+            "spider"
+        } else {
+            "child"
+        };
+        let counts =
+            crate::stats::histogram(&s.iter().map(|&x| f64::from(x)).collect::<Vec<_>>(), 40)
+                .counts;
+        let color = if name == "spider" {
+            [200, 40, 40]
+        } else {
+            [51, 103, 214]
+        };
+        write(
+            &format!("trained/histogram-{name}.png"),
+            &crate::plot::bars(&counts, color)?,
+        )?;
         let (lo, hi) = s
             .iter()
             .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| {
@@ -423,5 +443,25 @@ fn predict(args: &[String]) -> Result<(), RulerError> {
             files.len()
         )));
     }
+    Ok(())
+}
+
+fn curves(options: &Options) -> Result<(), RulerError> {
+    let path = options.get("history").unwrap_or("trained/training.json");
+    let out = options.get("out").unwrap_or("trained/training-curves.png");
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| RulerError::InvalidInput(format!("cannot read {path}: {e}")))?;
+    let json: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| RulerError::InvalidInput(format!("{path} is not JSON: {e}")))?;
+    let history = json["history"].as_array().cloned().unwrap_or_default();
+    let column = |key: &str| {
+        history
+            .iter()
+            .filter_map(|h| h[key].as_f64())
+            .collect::<Vec<_>>()
+    };
+    let (loss, mse, val) = (column("loss"), column("mse"), column("val_mse"));
+    write(out, &crate::plot::log_curves(&[&loss, &mse, &val])?)?;
+    println!("wrote {out} ({} epochs)", loss.len());
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod evaluate;
 pub mod inference;
 pub mod layers;
 pub mod model;
+pub mod plot;
 pub mod preprocess;
 pub mod sheet;
 pub mod stats;
