@@ -284,10 +284,11 @@ fn load_weights(options: &Options, device: &Device) -> Result<crate::BayesianCnn
 }
 
 fn eval(options: &Options) -> Result<(), RulerError> {
-    use crate::data::dataset::{test_children, test_spiders, train_validation};
+    use crate::data::dataset::{test_children, test_spiders, train_validation, validation_spiders};
     use crate::evaluate::{
         assess, auroc, coverage90, mode_share, rate_above, rmse, threshold_at_false_alarm,
     };
+    use crate::verdict::spread_score;
     let passes = options.number("passes", 100.0)? as usize;
     let n_children = options.number("children", 200.0)? as usize;
     let n_spiders = options.number("spiders", 200.0)? as usize;
@@ -297,17 +298,43 @@ fn eval(options: &Options) -> Result<(), RulerError> {
     let (_, validation) = train_validation(DATA_SEED);
     let children = test_children(DATA_SEED, n_children);
     let spiders = test_spiders(DATA_SEED, n_spiders);
-    eprintln!("validation children…");
+    eprintln!("validation children and spiders…");
     let val = assess(&model, &validation, passes, &device)?;
+    let val_spiders = assess(
+        &model,
+        &validation_spiders(DATA_SEED, n_spiders / 2),
+        passes,
+        &device,
+    )?;
+    // The spread score is chosen on validation data only: children vs validation spiders.
+    let scores = |set: &[crate::evaluate::Assessment], name: &str| -> Vec<f64> {
+        set.iter()
+            .map(|a| spread_score(name, a.mean, a.std))
+            .collect()
+    };
+    let candidates: Vec<(&str, f64)> = ["std", "cv"]
+        .into_iter()
+        .map(|name| {
+            (
+                name,
+                auroc(&scores(&val_spiders, name), &scores(&val, name)),
+            )
+        })
+        .collect();
+    let (score, _) =
+        candidates.iter().copied().fold(
+            ("std", f64::MIN),
+            |best, c| if c.1 > best.1 { c } else { best },
+        );
     let false_alarm = 0.02;
-    let val_scores: Vec<f64> = val.iter().map(|a| a.std).collect();
+    let val_scores = scores(&val, score);
     let threshold = threshold_at_false_alarm(&val_scores, false_alarm);
     eprintln!("test children…");
     let kids = assess(&model, &children, passes, &device)?;
     eprintln!("test spiders…");
     let bugs = assess(&model, &spiders, passes, &device)?;
-    let kid_scores: Vec<f64> = kids.iter().map(|a| a.std).collect();
-    let bug_scores: Vec<f64> = bugs.iter().map(|a| a.std).collect();
+    let kid_scores = scores(&kids, score);
+    let bug_scores = scores(&bugs, score);
     // One child and one spider over 1000 samples, as in the article.
     let one = |e: &crate::data::Example| -> Result<serde_json::Value, RulerError> {
         let s = sample_heights(&model, &e.pixels, 1000, &device)?;
@@ -341,8 +368,15 @@ fn eval(options: &Options) -> Result<(), RulerError> {
         "weights": options.get("weights").unwrap_or("trained/model.bpk (embedded)"),
         "data_seed": DATA_SEED,
         "passes_per_image": passes,
-        "spread_score": "predictive std (px), fixed before looking at the test set",
-        "validation": {"children": val.len(), "threshold_false_alarm_rate": false_alarm, "threshold_px": threshold},
+        "spread_score": score,
+        "spread_score_choice": "the candidate (std in px, or cv = std / mean) with the higher AUROC of validation children vs validation spiders; the test set is not used",
+        "validation": {
+            "children": val.len(),
+            "spiders": val_spiders.len(),
+            "auroc_by_score": candidates.iter().map(|(n, a)| serde_json::json!({"score": n, "auroc": a})).collect::<Vec<_>>(),
+            "threshold_false_alarm_rate": false_alarm,
+            "threshold": threshold,
+        },
         "test": {
             "children": kids.len(),
             "spiders": bugs.len(),
@@ -351,8 +385,8 @@ fn eval(options: &Options) -> Result<(), RulerError> {
             "auroc_child_vs_spider": auroc(&bug_scores, &kid_scores),
             "false_alarm_rate": rate_above(&kid_scores, threshold),
             "spider_detection_rate": rate_above(&bug_scores, threshold),
-            "median_std_children": crate::stats::Summary::of(&kid_scores.iter().map(|&x| x as f32).collect::<Vec<_>>()).map(|s| s.median),
-            "median_std_spiders": crate::stats::Summary::of(&bug_scores.iter().map(|&x| x as f32).collect::<Vec<_>>()).map(|s| s.median),
+            "median_score_children": crate::stats::Summary::of(&kid_scores.iter().map(|&x| x as f32).collect::<Vec<_>>()).map(|s| s.median),
+            "median_score_spiders": crate::stats::Summary::of(&bug_scores.iter().map(|&x| x as f32).collect::<Vec<_>>()).map(|s| s.median),
         },
         "one_child_1000_samples": one(&children[0])?,
         "one_spider_1000_samples": one(&spiders[0])?,
@@ -360,7 +394,7 @@ fn eval(options: &Options) -> Result<(), RulerError> {
     let text = serde_json::to_string_pretty(&report).unwrap_or_default();
     write("trained/report.json", text.as_bytes())?;
     let shipped = crate::verdict::Threshold {
-        score: "std".into(),
+        score: score.into(),
         threshold,
         validation_false_alarm_rate: Some(rate_above(&val_scores, threshold)),
     };
@@ -418,7 +452,7 @@ fn predict(args: &[String]) -> Result<(), RulerError> {
         };
         let s =
             Summary::of(&heights).ok_or_else(|| RulerError::Device("non-finite heights".into()))?;
-        let verdict = crate::verdict::verdict(s.std, &threshold);
+        let verdict = crate::verdict::verdict(s.mean, s.std, &threshold);
         let share = crate::evaluate::mode_share(&heights);
         if json {
             let line = serde_json::json!({

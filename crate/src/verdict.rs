@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// `trained/threshold.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Threshold {
-    /// The spread score: the predictive standard deviation, in px.
+    /// The spread score: `"std"` (predictive standard deviation, px) or `"cv"` (std / mean).
     pub score: String,
     /// Scores above this are "uncertain".
     pub threshold: f64,
@@ -28,9 +28,18 @@ pub fn shipped_threshold() -> Threshold {
     })
 }
 
-/// "confident" or "uncertain" for a predictive standard deviation.
-pub fn verdict(std: f64, threshold: &Threshold) -> &'static str {
-    if std.is_finite() && std <= threshold.threshold {
+/// The spread score named `score` of a prediction with this mean and standard deviation.
+pub fn spread_score(score: &str, mean: f64, std: f64) -> f64 {
+    match score {
+        "cv" => std / mean.abs().max(1.0),
+        _ => std,
+    }
+}
+
+/// "confident" or "uncertain" for a prediction's mean and standard deviation.
+pub fn verdict(mean: f64, std: f64, threshold: &Threshold) -> &'static str {
+    let score = spread_score(&threshold.score, mean, std);
+    if score.is_finite() && score <= threshold.threshold {
         "confident"
     } else {
         "uncertain"

@@ -37,6 +37,7 @@ pub struct Example {
 const STREAM_TRAIN: u64 = 1;
 const STREAM_TEST_CHILDREN: u64 = 2;
 const STREAM_SPIDERS: u64 = 3;
+const STREAM_VALIDATION_SPIDERS: u64 = 4;
 
 /// Free pixels kept between the figure and the frame.
 const MARGIN: f32 = 1.0;
@@ -98,9 +99,9 @@ fn child(seed: u64, stream: u64, index: usize) -> Example {
     example(render(&fig, y1 - y0, &mut rng), Kind::Child(pose))
 }
 
-/// Spider number `index`: randomly rotated, as large as a child.
-pub fn spider_example(seed: u64, index: usize) -> Example {
-    let mut rng = Rng::for_item(seed, STREAM_SPIDERS, index as u64);
+/// Spider number `index` of a stream: randomly rotated, as large as a child.
+fn spider_example(seed: u64, stream: u64, index: usize) -> Example {
+    let mut rng = Rng::for_item(seed, stream, index as u64);
     let fig = spider(&mut rng).rotated(rng.range(0.0, std::f32::consts::TAU));
     let [x0, y0, x1, y1] = fig.bbox();
     example(render(&fig, (x1 - x0).max(y1 - y0), &mut rng), Kind::Spider)
@@ -124,5 +125,14 @@ pub fn test_children(seed: u64, count: usize) -> Vec<Example> {
 
 /// Held-out spiders (out of distribution).
 pub fn test_spiders(seed: u64, count: usize) -> Vec<Example> {
-    (0..count).map(|i| spider_example(seed, i)).collect()
+    (0..count)
+        .map(|i| spider_example(seed, STREAM_SPIDERS, i))
+        .collect()
+}
+
+/// Spiders for choosing the spread score, disjoint from the test spiders.
+pub fn validation_spiders(seed: u64, count: usize) -> Vec<Example> {
+    (0..count)
+        .map(|i| spider_example(seed, STREAM_VALIDATION_SPIDERS, i))
+        .collect()
 }
