@@ -64,3 +64,13 @@ fn evaluation_figures_on_known_inputs() {
     let t = threshold_at_false_alarm(&negatives, 0.02);
     assert_eq!(t, 98.0, "2 of 100 above");
 }
+
+#[test]
+fn the_shipped_threshold_parses_and_decides() {
+    use bayes_ruler::verdict::{THRESHOLD_JSON, Threshold, verdict};
+    let t: Threshold = serde_json::from_str(THRESHOLD_JSON).expect("trained/threshold.json");
+    assert!(t.threshold.is_finite() && t.threshold > 0.0);
+    assert_eq!(verdict(60.0, 0.0, &t), "confident");
+    assert_eq!(verdict(60.0, f64::NAN, &t), "uncertain");
+    assert_eq!(verdict(60.0, 1e6, &t), "uncertain");
+}
