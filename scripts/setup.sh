@@ -2,7 +2,8 @@
 # Installs everything the demo and the tests need, idempotently: a wasm32 Rust toolchain,
 # wasm-bindgen-cli at the version Cargo.lock pins, wasm-pack, Chromium + ChromeDriver,
 # binaryen (wasm-opt) and the node packages of the browser tests. Fast when all is in place.
-# Prints the wasm toolchain name on the last line of scripts/.wasm-toolchain for the others.
+# Writes the wasm toolchain's name to scripts/.wasm-toolchain for the other scripts.
+# (Inside choose_toolchain only the final echo may write to stdout: it is the function's result.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +18,7 @@ apt_install() {
   local missing=()
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
-  if [ "$apt_ready" = 0 ]; then $SUDO apt-get update -qq; apt_ready=1; fi
+  if [ "$apt_ready" = 0 ]; then $SUDO apt-get update -qq >&2; apt_ready=1; fi
   log "apt-get install ${missing[*]}"
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 }
@@ -56,7 +57,7 @@ choose_toolchain() {
   cargo_new
   (cd "$work/stdbuild" && PATH=/usr/bin:$PATH RUSTC_BOOTSTRAP=1 RUSTUP_TOOLCHAIN= \
     /usr/bin/cargo build -q --release --target wasm32-unknown-unknown \
-    -Z build-std=std,panic_abort,test)
+    -Z build-std=std,panic_abort,test) >&2
   $SUDO mkdir -p "$sysroot"
   $SUDO find "$sysroot" -name 'lib*.rlib' -delete
   for f in "$work"/stdbuild/target/wasm32-unknown-unknown/release/deps/lib*.rlib; do
@@ -65,7 +66,7 @@ choose_toolchain() {
   done
   $SUDO touch "$sysroot/.bayes-ruler-sysroot"
   rm -rf "$work"
-  rustup toolchain link bayes-web /usr
+  rustup toolchain link bayes-web /usr >&2
   echo bayes-web
 }
 WASM_TOOLCHAIN=$(choose_toolchain)
