@@ -25,10 +25,6 @@ pub enum Primitive {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Figure(pub Vec<Primitive>);
 
-fn map_point(p: (f32, f32), f: impl Fn((f32, f32)) -> (f32, f32)) -> (f32, f32) {
-    f(p)
-}
-
 impl Figure {
     /// Adds an axis-aligned ellipse.
     pub fn ellipse(&mut self, c: (f32, f32), rx: f32, ry: f32) {
@@ -96,14 +92,14 @@ impl Figure {
                 .iter()
                 .map(|p| match *p {
                     Primitive::Ellipse { c, rx, ry, angle } => Primitive::Ellipse {
-                        c: map_point(c, &f),
+                        c: f(c),
                         rx: rx * scale,
                         ry: ry * scale,
                         angle: if mirror { -angle } else { angle } + turn,
                     },
                     Primitive::Capsule { a, b, r } => Primitive::Capsule {
-                        a: map_point(a, &f),
-                        b: map_point(b, &f),
+                        a: f(a),
+                        b: f(b),
                         r: r * scale,
                     },
                 })
