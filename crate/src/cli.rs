@@ -224,7 +224,13 @@ fn train(options: &Options) -> Result<(), RulerError> {
     if let Some(bytes) = &resume {
         crate::weights::load_model(bytes, &Device::flex())?;
     }
-    let (model, history) = train_from(
+    if let Some(dir) = std::path::Path::new(&out).parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let history_path = out.trim_end_matches(".bpk").to_string() + ".json";
+    let mut history = Vec::new();
+    let mut saved: Result<(), RulerError> = Ok(());
+    train_from(
         resume.as_deref(),
         &config,
         &train_set,
@@ -238,20 +244,45 @@ fn train(options: &Options) -> Result<(), RulerError> {
             );
             let _ = std::io::stderr().flush();
         },
-        |s| {
+        |s, model| {
             eprintln!(
                 "\repoch {:>3}/{epochs} loss {:9.3}  mse {:9.3}  kl/N {:7.3}  val_mse {:9.3}  ({:.1} s)",
                 s.epoch, s.loss, s.mse, s.kl_term, s.val_mse, s.seconds
             );
+            // A checkpoint after every epoch: a long run that is cut off keeps its progress.
+            history.push(s.clone());
+            if saved.is_ok() {
+                saved = save_run(
+                    model,
+                    &out,
+                    &history_path,
+                    &config,
+                    &train_set,
+                    &validation,
+                    &history,
+                );
+            }
         },
     );
-    if let Some(dir) = std::path::Path::new(&out).parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
+    saved?;
+    println!("wrote {out} and {history_path}");
+    Ok(())
+}
+
+/// Writes the weights and the run's history (`.json` next to them).
+fn save_run(
+    model: &crate::BayesianCnn,
+    out: &str,
+    history_path: &str,
+    config: &crate::train::TrainConfig,
+    train_set: &[crate::data::Example],
+    validation: &[crate::data::Example],
+    history: &[crate::train::EpochStats],
+) -> Result<(), RulerError> {
     model
-        .save_file(&out)
+        .clone()
+        .save_file(out)
         .map_err(|e| RulerError::Weights(format!("cannot write {out}: {e}")))?;
-    let history_path = out.trim_end_matches(".bpk").to_string() + ".json";
     let json = serde_json::json!({
         "estimator": format!("{:?}", config.estimator),
         "batch_size": config.batch_size,
@@ -263,13 +294,11 @@ fn train(options: &Options) -> Result<(), RulerError> {
         "history": history,
     });
     write(
-        &history_path,
+        history_path,
         serde_json::to_string_pretty(&json)
             .unwrap_or_default()
             .as_bytes(),
-    )?;
-    println!("wrote {out} and {history_path}");
-    Ok(())
+    )
 }
 
 fn load_weights(options: &Options, device: &Device) -> Result<crate::BayesianCnn, RulerError> {

@@ -90,3 +90,51 @@ impl Summary {
         })
     }
 }
+
+/// Two-sample Kolmogorov–Smirnov test: the largest gap `d` between the two empirical CDFs and
+/// its asymptotic p-value (Kolmogorov's distribution with Stephens' small-sample correction).
+/// Used to check that batched samples have the distribution of sequential ones.
+pub fn ks_two_sample(a: &[f32], b: &[f32]) -> (f64, f64) {
+    let sorted = |x: &[f32]| {
+        let mut v: Vec<f64> = x.iter().map(|&v| v as f64).collect();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let (a, b) = (sorted(a), sorted(b));
+    if a.is_empty() || b.is_empty() {
+        return (1.0, 0.0);
+    }
+    let (n, m) = (a.len() as f64, b.len() as f64);
+    let (mut i, mut j, mut d) = (0, 0, 0.0f64);
+    while i < a.len() && j < b.len() {
+        // Step past every copy of the smaller value in both samples (ties move together).
+        let x = a[i].min(b[j]);
+        while i < a.len() && a[i] <= x {
+            i += 1;
+        }
+        while j < b.len() && b[j] <= x {
+            j += 1;
+        }
+        d = d.max((i as f64 / n - j as f64 / m).abs());
+    }
+    let en = (n * m / (n + m)).sqrt();
+    let lambda = (en + 0.12 + 0.11 / en) * d;
+    (d, kolmogorov_survival(lambda))
+}
+
+/// P(K > λ) for Kolmogorov's distribution: 2 Σ (−1)^(k−1) exp(−2k²λ²).
+fn kolmogorov_survival(lambda: f64) -> f64 {
+    if lambda < 0.2 {
+        return 1.0;
+    }
+    let mut sum = 0.0;
+    for k in 1..=100 {
+        let k = k as f64;
+        let term = (-2.0 * k * k * lambda * lambda).exp();
+        sum += if k as u32 % 2 == 1 { term } else { -term };
+        if term < 1e-12 {
+            break;
+        }
+    }
+    (2.0 * sum).clamp(0.0, 1.0)
+}

@@ -112,13 +112,13 @@ pub fn predictive_mse(
 }
 
 /// Trains a fresh network; `progress(epoch, step, steps, running_loss)` is called after every
-/// step and `on_epoch` after every epoch.
+/// step and `on_epoch(stats, model)` after every epoch (e.g. to write a checkpoint).
 pub fn train(
     config: &TrainConfig,
     train_set: &[Example],
     validation: &[Example],
     progress: impl FnMut(usize, usize, usize, f64),
-    on_epoch: impl FnMut(&EpochStats),
+    on_epoch: impl FnMut(&EpochStats, &BayesianCnn),
 ) -> (BayesianCnn, Vec<EpochStats>) {
     train_from(None, config, train_set, validation, progress, on_epoch)
 }
@@ -130,7 +130,7 @@ pub fn train_from(
     train_set: &[Example],
     validation: &[Example],
     mut progress: impl FnMut(usize, usize, usize, f64),
-    mut on_epoch: impl FnMut(&EpochStats),
+    mut on_epoch: impl FnMut(&EpochStats, &BayesianCnn),
 ) -> (BayesianCnn, Vec<EpochStats>) {
     let device = Device::flex().autodiff();
     device.seed(config.seed);
@@ -174,7 +174,7 @@ pub fn train_from(
             val_mse: predictive_mse(&valid, validation, 4, &eval_device),
             seconds,
         };
-        on_epoch(&stats);
+        on_epoch(&stats, &valid);
         history.push(stats);
     }
     (model.valid(), history)

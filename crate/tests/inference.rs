@@ -5,6 +5,8 @@ use bayes_ruler::data::demo_silhouette;
 use bayes_ruler::inference::{
     WeightDraws, check_sample_count, chunk_sizes, forward_draws, image_tensor, sample_heights,
 };
+use bayes_ruler::stats::ks_two_sample;
+use bayes_ruler::weights::load_embedded;
 use bayes_ruler::{BayesianCnnConfig, RulerError};
 use burn::tensor::{Device, Tensor};
 
@@ -114,4 +116,37 @@ fn bad_inputs_are_rejected_with_a_reason() {
     }
     assert_eq!(check_sample_count(1.0), Ok(1));
     assert_eq!(check_sample_count(100_000.0), Ok(100_000));
+}
+
+/// The exactness claim as a statistical test: n passes computed batched have the distribution of
+/// n separate single-pass calls, both of the batched path (one draw per call) and of the Flipout
+/// layers the network was trained with (the article's method), on the shipped weights.
+#[test]
+fn batched_samples_have_the_distribution_of_separate_single_pass_calls() {
+    let device = device(9);
+    let model = load_embedded(&device).unwrap();
+    let pixels = demo_silhouette().into_pixels();
+    let image = image_tensor(&pixels, &device).unwrap();
+    let n = 400;
+    let batched = sample_heights(&model, &pixels, n, &device).unwrap();
+    let one_call_each: Vec<f32> = (0..n)
+        .flat_map(|_| sample_heights(&model, &pixels, 1, &device).unwrap())
+        .collect();
+    let flipout_calls: Vec<f32> = (0..n)
+        .map(|_| to_vec(model.forward(image.clone()))[0])
+        .collect();
+    for (name, sequential) in [
+        ("single draws", &one_call_each),
+        ("flipout", &flipout_calls),
+    ] {
+        let (d, p) = ks_two_sample(&batched, sequential);
+        assert!(p > 1e-3, "batched vs {name}: KS D = {d:.3}, p = {p:.2e}");
+    }
+    // The test has power: a sampler that reused one draw (or the mean) would fail it.
+    let reused = vec![to_vec(model.forward_mean(image))[0]; n];
+    let (d, p) = ks_two_sample(&batched, &reused);
+    assert!(
+        p < 1e-6,
+        "a constant sample passed: D = {d:.3}, p = {p:.2e}"
+    );
 }

@@ -1,7 +1,7 @@
 //! Summaries of sampled heights.
 #![cfg(not(target_family = "wasm"))]
 
-use bayes_ruler::stats::{Summary, histogram, quantile_sorted};
+use bayes_ruler::stats::{Summary, histogram, ks_two_sample, quantile_sorted};
 
 #[test]
 fn quantiles_interpolate_between_order_statistics() {
@@ -40,4 +40,23 @@ fn summary_reports_moments_and_interval() {
     assert!(Summary::of(&[]).is_none());
     assert!(Summary::of(&[1.0, f32::NAN]).is_none());
     assert_eq!(Summary::of(&[3.0]).unwrap().std, 0.0);
+}
+
+#[test]
+fn kolmogorov_smirnov_measures_the_cdf_gap_and_its_significance() {
+    let a: Vec<f32> = (0..100).map(|i| i as f32).collect();
+    let shifted: Vec<f32> = a.iter().map(|x| x + 20.0).collect();
+    let (d, p) = ks_two_sample(&a, &shifted);
+    assert!((d - 0.2).abs() < 1e-9, "D = {d}");
+    // Asymptotic p for D = 0.2, n = m = 100: 2 Σ (−1)^(k−1) e^(−2k²λ²), λ = (√50 + 0.12 + 0.11/√50)·0.2.
+    assert!((0.025..0.04).contains(&p), "p = {p}");
+    let (d, p) = ks_two_sample(&[1.0, 2.0, 3.0], &[4.0, 5.0, 6.0, 7.0]);
+    assert_eq!(d, 1.0);
+    assert!(p < 0.1);
+    // Interleaved samples of one distribution: tiny gap, large p; ties move together.
+    let evens: Vec<f32> = (0..200).map(|i| (2 * i) as f32).collect();
+    let odds: Vec<f32> = (0..200).map(|i| (2 * i + 1) as f32).collect();
+    let (d, p) = ks_two_sample(&evens, &odds);
+    assert!(d <= 0.01 && p > 0.99, "D = {d}, p = {p}");
+    assert_eq!(ks_two_sample(&evens, &evens).0, 0.0);
 }

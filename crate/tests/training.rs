@@ -15,7 +15,7 @@ fn one_epoch_on_a_small_subset_trains_and_reports_its_loss_terms() {
         &train_set[..20],
         &validation[..5],
         |_, _, _, _| steps += 1,
-        |_| {},
+        |_, _| {},
     );
     assert_eq!(steps, 4, "20 examples in batches of 5");
     let e = &history[0];
