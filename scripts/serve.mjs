@@ -1,13 +1,19 @@
 // A small static server for the demo: www/ at /, the wasm-pack output pkg/ at /pkg/.
-// Binds to 127.0.0.1 only. Usage: node scripts/serve.mjs [port] (default 8080, 0 = any free port;
-// the chosen address is printed as "serving http://127.0.0.1:PORT/").
+// Binds to 127.0.0.1 only. Usage: node scripts/serve.mjs [port] [--bench] (default 8080, 0 = any
+// free port; the chosen address is printed as "serving http://127.0.0.1:PORT/"). --bench also
+// serves bench/ at /bench/ (TensorFlow.js from its node_modules) for scripts/bench.sh.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(fileURLToPath(import.meta.url), "..", "..");
-const mounts = [["/pkg/", join(root, "pkg")], ["/", join(root, "www")]];
+const bench = process.argv.includes("--bench");
+const mounts = [
+  ["/pkg/", join(root, "pkg")],
+  ...(bench ? [["/bench/", join(root, "bench")]] : []),
+  ["/", join(root, "www")],
+];
 const types = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -19,7 +25,10 @@ const types = {
   ".svg": "image/svg+xml",
 };
 // Everything the page needs comes from its own origin; wasm needs 'wasm-unsafe-eval'.
-const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' blob: data:";
+// The bench page also allows 'unsafe-eval' for TensorFlow.js's Emscripten glue; the product never.
+const csp = bench
+  ? "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'; img-src 'self' blob: data:"
+  : "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' blob: data:";
 
 async function resolvePath(urlPath) {
   for (const [prefix, dir] of mounts) {
@@ -54,7 +63,8 @@ const server = createServer(async (req, res) => {
   }
 });
 
-const port = Number(process.argv[2] ?? process.env.PORT ?? 8080);
+const portArg = process.argv.slice(2).find((a) => !a.startsWith("--"));
+const port = Number(portArg ?? process.env.PORT ?? 8080);
 server.listen(port, "127.0.0.1", () => {
   console.log(`serving http://127.0.0.1:${server.address().port}/`);
 });

@@ -1,10 +1,12 @@
-// Shared helpers of the page tests: the demo server on a free port and Debian's Chromium with
-// software WebGPU (SwiftShader). Nothing is downloaded: playwright-core drives /usr/bin/chromium.
+// Shared helpers of the page tests: the demo server on a free port, Debian's Chromium with
+// software WebGPU (SwiftShader), and page utilities. Nothing is downloaded: playwright-core
+// drives /usr/bin/chromium.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+export const ARTIFACTS = new URL("./artifacts/", import.meta.url);
 
 export const CHROMIUM_ARGS = [
   "--enable-unsafe-webgpu",
@@ -21,9 +23,9 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** Starts scripts/serve.mjs on a free port; resolves to { url, close }. */
-export function startServer() {
+export function startServer(extraArgs = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["scripts/serve.mjs", "0"], { cwd: root });
+    const child = spawn(process.execPath, ["scripts/serve.mjs", "0", ...extraArgs], { cwd: root });
     let out = "";
     child.stdout.on("data", (chunk) => {
       out += chunk;
@@ -35,9 +37,52 @@ export function startServer() {
   });
 }
 
-export function launchChromium(extraArgs = []) {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: [...CHROMIUM_ARGS, ...extraArgs],
+/** Chromium with SwiftShader WebGPU; `{ webgpu: false }` launches it without any WebGPU. */
+export function launchChromium({ webgpu = true } = {}) {
+  const args = webgpu
+    ? CHROMIUM_ARGS
+    : [...CHROMIUM_ARGS.filter((a) => !a.includes("webgpu")), "--disable-features=WebGPU"];
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args });
+}
+
+/**
+ * Opens `url` in a new page, recording requests that leave the server's origin, uncaught page
+ * errors and console errors (a CSP violation is one).
+ */
+export async function openPage(browser, url) {
+  const page = await browser.newPage();
+  const origin = new URL(url).origin;
+  const foreign = [];
+  const errors = [];
+  const requests = [];
+  page.on("request", (req) => {
+    requests.push(req.url());
+    const u = req.url();
+    if (!u.startsWith(origin) && !u.startsWith("data:") && !u.startsWith("blob:")) foreign.push(u);
   });
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(url);
+  return { page, foreign, errors, requests };
+}
+
+/** Waits until the page has finished `runs` measurements (done, error or cancelled). */
+export function waitForRun(page, runs, timeout = 200_000) {
+  return page.waitForFunction((n) => Number(document.body.dataset.runs ?? 0) >= n, runs, { timeout });
+}
+
+/** Counts the histogram's bar-coloured (#3367d6) pixels on a canvas (in a shadow root if given). */
+export function barPixels(page, selector, host = null) {
+  return page.evaluate(([selector, host]) => {
+    const scope = host ? document.querySelector(host).shadowRoot : document;
+    const canvas = scope.querySelector(selector);
+    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] === 0x33 && data[i + 1] === 0x67 && data[i + 2] === 0xd6) n++;
+    }
+    return n;
+  }, [selector, host]);
 }

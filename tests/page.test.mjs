@@ -1,10 +1,12 @@
-// The served demo page draws a non-empty histogram of the built-in silhouette's predictions.
+// The demo page end to end in Debian's Chromium: the built-in silhouette, the gallery, uploads
+// (file picker, drop, paste), verdicts, every bad file's message, cancellation, keyboard use,
+// no request leaving the origin. Screenshots go to tests/artifacts/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { launchChromium, startServer } from "./browser.mjs";
+import { mkdir, readFile } from "node:fs/promises";
+import { deflateSync } from "node:zlib";
+import { ARTIFACTS, barPixels, launchChromium, openPage, startServer, waitForRun } from "./browser.mjs";
 
-const ARTIFACTS = new URL("./artifacts/", import.meta.url);
 let server;
 let browser;
 
@@ -19,39 +21,160 @@ after(async () => {
   server?.close();
 });
 
-test("the page samples the demo silhouette and draws the histogram", { timeout: 240_000 }, async () => {
-  const page = await browser.newPage();
-  const foreign = [];
-  page.on("request", (req) => {
-    if (!req.url().startsWith(server.url) && !req.url().startsWith("data:")) foreign.push(req.url());
-  });
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+const example = (name) => readFile(new URL(`../www/examples/${name}`, import.meta.url));
 
-  await page.goto(`${server.url}?n=200`);
-  await page.waitForFunction(() => document.body.dataset.state, null, { timeout: 200_000 });
+/** A PNG with the given header and an IDAT of `idat` (deflated raw rows when given). */
+function png(width, height, { colorType = 0, rows = null, cut = false } = {}) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, "ascii");
+    data.copy(out, 8);
+    out.writeUInt32BE(crc(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = colorType;
+  const parts = [Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr)];
+  if (rows) parts.push(chunk("IDAT", deflateSync(rows)));
+  if (!cut) parts.push(chunk("IEND", Buffer.alloc(0)));
+  return Buffer.concat(parts);
+}
+
+/** Raw 8-bit gray rows (filter byte 0) of a width×height image with value `v`. */
+const grayRows = (w, h, v) => Buffer.concat(Array.from({ length: h }, () => Buffer.from([0, ...Array(w).fill(v)])));
+
+test("the page samples the built-in silhouette and draws the histogram", { timeout: 240_000 }, async () => {
+  const { page, foreign, errors } = await openPage(browser, `${server.url}?n=200`);
+  await waitForRun(page, 1);
   const state = await page.evaluate(() => document.body.dataset.state);
-  const status = await page.textContent("#status");
-  assert.equal(state, "done", `page ended in ${state}: ${status}`);
-
-  // Count the bar-coloured pixels the histogram drew.
-  const bars = await page.evaluate(() => {
-    const canvas = document.getElementById("histogram");
-    const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (data[i] === 0x33 && data[i + 1] === 0x67 && data[i + 2] === 0xd6) n++;
-    }
-    return n;
-  });
-  assert.ok(bars > 500, `only ${bars} histogram pixels drawn`);
-
+  assert.equal(state, "done", `page ended in ${state}: ${await page.textContent("#status")}`);
+  assert.ok((await barPixels(page, "#histogram")) > 500, "histogram not drawn");
   const summary = await page.textContent("#summary");
   assert.match(summary, /mean \d+\.\d px, std \d+\.\d+ px/);
-  assert.match(summary, /200 passes/);
-  const badge = await page.textContent("#backend");
-  assert.match(badge, /backend: (WebGPU|CPU)/);
+  assert.match(summary, /200 passes in \d+ ms/);
+  assert.match(await page.textContent("#verdict"), /^(about \d+ px, confident|uncertain: )/);
+  assert.match(await page.textContent("#backend"), /backend: (WebGPU|CPU \(.+\))/);
+  assert.equal(await page.locator(".thumb").count(), 10, "6 children and 4 spiders");
   await page.screenshot({ path: new URL("page.png", ARTIFACTS).pathname, fullPage: true });
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, [], "requests left the page's origin");
+  await page.close();
+});
+
+test("gallery clicks and keyboard use measure the chosen example", { timeout: 240_000 }, async () => {
+  const { page, errors } = await openPage(browser, `${server.url}?n=60`);
+  await waitForRun(page, 1);
+  await page.locator(".thumb.spider").first().click();
+  await waitForRun(page, 2);
+  assert.equal(await page.evaluate(() => document.body.dataset.state), "done");
+  assert.match(await page.textContent("#status"), /done/);
+  assert.ok((await barPixels(page, "#histogram")) > 200);
+  // Keyboard only: focus a child's button, press Enter.
+  await page.locator(".thumb.child").nth(1).focus();
+  await page.keyboard.press("Enter");
+  await waitForRun(page, 3);
+  assert.equal(await page.evaluate(() => document.body.dataset.state), "done");
+  assert.match(await page.getAttribute(".thumb.child >> nth=1", "aria-label"), /child, true height \d+ px/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("an uploaded child is confident and an uploaded spider is uncertain", { timeout: 240_000 }, async () => {
+  const { page, errors } = await openPage(browser, `${server.url}?n=300`);
+  await waitForRun(page, 1);
+  await page.setInputFiles("#file", { name: "child.png", mimeType: "image/png", buffer: await example("child.png") });
+  await waitForRun(page, 2);
+  assert.match(await page.textContent("#verdict"), /^about \d+ px, confident/);
+  assert.equal(await page.isVisible("#original"), true, "the original is shown");
+  await page.screenshot({ path: new URL("upload-child.png", ARTIFACTS).pathname, fullPage: true });
+  await page.setInputFiles("#file", { name: "spider.png", mimeType: "image/png", buffer: await example("spider.png") });
+  await waitForRun(page, 3);
+  assert.match(await page.textContent("#verdict"), /^uncertain: this does not look like a child/);
+  await page.screenshot({ path: new URL("upload-spider.png", ARTIFACTS).pathname, fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("drop and paste take an image too", { timeout: 240_000 }, async () => {
+  const { page, errors } = await openPage(browser, `${server.url}?n=40`);
+  await waitForRun(page, 1);
+  const bytes = [...(await example("child.png"))];
+  await page.evaluate((bytes) => {
+    const file = new File([new Uint8Array(bytes)], "dropped.png", { type: "image/png" });
+    const dt = new DataTransfer();
+    dt.items.add(file);
+    document.getElementById("drop").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, bytes);
+  await waitForRun(page, 2);
+  assert.equal(await page.evaluate(() => document.body.dataset.state), "done");
+  assert.match(await page.textContent("#status"), /done/);
+  await page.evaluate((bytes) => {
+    const file = new File([new Uint8Array(bytes)], "pasted.png", { type: "image/png" });
+    const dt = new DataTransfer();
+    dt.items.add(file);
+    document.dispatchEvent(new ClipboardEvent("paste", { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, bytes);
+  await waitForRun(page, 3);
+  assert.equal(await page.evaluate(() => document.body.dataset.state), "done");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("every bad file gets its message and the page keeps working", { timeout: 240_000 }, async () => {
+  const { page, errors } = await openPage(browser, `${server.url}?n=30`);
+  await waitForRun(page, 1);
+  const child = await example("child.png");
+  const cases = [
+    ["empty.png", "image/png", Buffer.alloc(0), /empty/],
+    ["notes.txt", "text/plain", Buffer.from("not an image at all"), /not an image/],
+    ["half.png", "image/png", child.subarray(0, child.length >> 1), /damaged or truncated/],
+    ["huge.png", "image/png", png(20000, 20000, { rows: Buffer.alloc(64), cut: true }), /20000×20000.*limit/],
+    ["drawing.svg", "image/svg+xml", Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), /SVG/],
+    ["white.png", "image/png", png(64, 64, { rows: grayRows(64, 64, 255) }), /no figure|blank|empty|uniform/i],
+    ["black.png", "image/png", png(64, 64, { rows: grayRows(64, 64, 0) }), /no figure|blank|empty|uniform/i],
+  ];
+  let runs = 1;
+  for (const [name, mimeType, buffer, expected] of cases) {
+    await page.setInputFiles("#file", { name, mimeType, buffer });
+    await waitForRun(page, ++runs);
+    assert.equal(await page.evaluate(() => document.body.dataset.state), "error", name);
+    const status = await page.textContent("#status");
+    assert.match(status, expected, `${name}: ${status}`);
+    assert.ok(status.startsWith(name), `the message names the file: ${status}`);
+  }
+  // Still works.
+  await page.locator(".thumb.child").first().click();
+  await waitForRun(page, ++runs);
+  assert.equal(await page.evaluate(() => document.body.dataset.state), "done");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a running measurement can be cancelled", { timeout: 240_000 }, async () => {
+  const { page, errors } = await openPage(browser, `${server.url}?n=100000`);
+  await page.waitForFunction(() => document.getElementById("progress").value > 0, null, { timeout: 120_000 });
+  await page.click("#cancel");
+  await waitForRun(page, 1);
+  assert.equal(await page.evaluate(() => document.body.dataset.state), "cancelled");
+  assert.match(await page.textContent("#status"), /cancelled/);
+  await page.fill("#samples", "20");
+  await page.click("#run");
+  await waitForRun(page, 2);
+  assert.equal(await page.evaluate(() => document.body.dataset.state), "done");
+  assert.deepEqual(errors, []);
+  await page.close();
 });

@@ -18,9 +18,10 @@ commands:
                                          (default seed 42, PATH trained/model.bpk)
   demo [--samples N]                     sample the built-in silhouette with the embedded
                                          weights and print a JSON summary
-  generate [--seed S] [--out DIR] [--count N]
-                                         write N children and N spiders as PNGs into DIR
-                                         (default data/) and trained/contact-sheet.png
+  generate [--seed S] [--out DIR] [--count N] [--set train|test]
+                                         write N children (training or test set) and N test
+                                         spiders as PNGs into DIR (default data/) and
+                                         trained/contact-sheet.png
   train [--epochs E] [--seed S] [--estimator flipout|reparameterization]
         [--batch-size B] [--learning-rate LR] [--limit K] [--resume BPK] [--out PATH]
                                          train on the generated children (first K only with
@@ -147,11 +148,19 @@ fn write(path: &str, bytes: &[u8]) -> Result<(), RulerError> {
 }
 
 fn generate(options: &Options) -> Result<(), RulerError> {
-    use crate::data::dataset::{test_spiders, train_validation};
+    use crate::data::dataset::{test_children, test_spiders, train_validation};
     let seed = options.number("seed", DATA_SEED as f64)? as u64;
     let out = options.get("out").unwrap_or("data");
     let count = options.number("count", 24.0)? as usize;
-    let (train, _) = train_validation(seed);
+    let train = match options.get("set").unwrap_or("train") {
+        "train" => train_validation(seed).0,
+        "test" => test_children(seed, count.max(32)),
+        other => {
+            return Err(RulerError::InvalidInput(format!(
+                "--set must be train or test, got `{other}`"
+            )));
+        }
+    };
     let spiders = test_spiders(seed, count);
     for (i, e) in train.iter().take(count).enumerate() {
         let png = crate::preprocess::silhouette_png(&e.pixels, crate::constants::IMAGE_SIDE)?;
@@ -161,18 +170,20 @@ fn generate(options: &Options) -> Result<(), RulerError> {
         let png = crate::preprocess::silhouette_png(&e.pixels, crate::constants::IMAGE_SIDE)?;
         write(&format!("{out}/spider-{i:03}.png"), &png)?;
     }
-    let mut tiles: Vec<&[f32]> = train.iter().take(32).map(|e| e.pixels.as_slice()).collect();
-    tiles.extend(spiders.iter().take(8).map(|e| e.pixels.as_slice()));
-    write(
-        "trained/contact-sheet.png",
-        &crate::sheet::contact_sheet(&tiles, 8)?,
-    )?;
-    println!("wrote {count} children and {count} spiders to {out}/ and trained/contact-sheet.png");
+    // The contact sheet shows the training data.
+    if options.get("set").unwrap_or("train") == "train" {
+        let mut tiles: Vec<&[f32]> = train.iter().take(32).map(|e| e.pixels.as_slice()).collect();
+        tiles.extend(spiders.iter().take(8).map(|e| e.pixels.as_slice()));
+        write(
+            "trained/contact-sheet.png",
+            &crate::sheet::contact_sheet(&tiles, 8)?,
+        )?;
+    }
+    println!("wrote {count} children and {count} spiders to {out}/");
     Ok(())
 }
 
-/// Seed of the generated data sets (children, spiders) used by training and evaluation.
-pub const DATA_SEED: u64 = 2026;
+pub use crate::constants::DATA_SEED;
 
 fn train(options: &Options) -> Result<(), RulerError> {
     use crate::data::dataset::train_validation;

@@ -14,3 +14,7 @@ pub const HISTOGRAM_BINS: usize = 40;
 
 /// Training-set size of the article; the KL term of the loss is divided by it.
 pub const N_TRAIN: usize = 836;
+
+/// Seed of the generated data sets (training, validation and test children, spiders) used by
+/// training, evaluation and the page's gallery.
+pub const DATA_SEED: u64 = 2026;

@@ -174,6 +174,25 @@ pub fn sample_heights(
     Ok(heights)
 }
 
+/// Like [`sample_heights`] with asynchronous readback, as WebGPU in the browser requires.
+pub async fn sample_heights_async(
+    model: &BayesianCnn,
+    pixels: &[f32],
+    n: usize,
+    device: &Device,
+) -> Result<Vec<f32>, RulerError> {
+    let image = image_tensor(pixels, device)?;
+    let mut heights = Vec::with_capacity(n);
+    for size in chunk_sizes(n, DEFAULT_CHUNK) {
+        let data = sample_chunk(model, image.clone(), size)
+            .into_data_async()
+            .await
+            .map_err(|e| RulerError::Device(format!("failed to read the samples: {e:?}")))?;
+        heights.extend(read_floats(data)?);
+    }
+    Ok(heights)
+}
+
 /// Converts read-back data to `f32`s.
 pub fn read_floats(data: TensorData) -> Result<Vec<f32>, RulerError> {
     data.try_into_vec::<f32>()

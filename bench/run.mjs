@@ -1,0 +1,94 @@
+// Benchmarks in headless Chromium (same page, same image, same weights), printed as a table with
+// the ratios the README quotes, and written to bench/results.json. Usage (after a build of pkg/):
+//   node bench/run.mjs [--quick]
+// Cases whose per-sample cost is high on this machine's software adapters run fewer samples; the
+// table gives n for every row and compares per-sample times.
+import { writeFile } from "node:fs/promises";
+import os from "node:os";
+import { launchChromium, startServer } from "../tests/browser.mjs";
+
+const quick = process.argv.includes("--quick");
+const REPEATS = quick ? 1 : 3;
+const N = quick ? 200 : 1000;
+
+const cases = [
+  { impl: "ours", backend: "cpu", mode: "batched", n: N },
+  { impl: "ours", backend: "cpu", mode: "sequential", n: N },
+  { impl: "ours", backend: "webgpu", mode: "batched", n: 64 },
+  { impl: "ours", backend: "webgpu", mode: "sequential", n: 32 },
+  { impl: "tfjs", backend: "wasm", mode: "sequential", n: N },
+  { impl: "tfjs", backend: "wasm", mode: "batched", n: N },
+  { impl: "tfjs", backend: "webgl", mode: "sequential", n: quick ? 20 : 100 },
+  { impl: "tfjs", backend: "webgl", mode: "batched", n: quick ? 32 : 100 },
+  { impl: "tfjs", backend: "webgpu", mode: "sequential", n: quick ? 4 : 10 },
+  { impl: "tfjs", backend: "webgpu", mode: "batched", n: quick ? 8 : 32 },
+];
+const scaling = (quick ? [10, 100, 1000] : [10, 100, 1000, 10000]).map((n) => ({ impl: "ours", backend: "cpu", mode: "batched", n }));
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const server = await startServer(["--bench"]);
+const browser = await launchChromium();
+const page = await browser.newPage();
+page.on("pageerror", (e) => console.error("page error:", e.message));
+await page.goto(`${server.url}bench/`);
+await page.waitForFunction(() => document.body.dataset.ready === "yes", null, { timeout: 120_000 });
+const adapter = await page.evaluate(() => window.bench.adapter());
+const browserVersion = browser.version();
+
+async function measure(c, repeats) {
+  const runs = [];
+  for (let r = 0; r < repeats; r++) {
+    try {
+      runs.push(await page.evaluate((c) => window.bench.run(c), c));
+    } catch (e) {
+      return { ...c, error: e.message.split("\n")[0] };
+    }
+  }
+  const best = runs[runs.length - 1];
+  return { ...c, repeats, msPerSample: median(runs.map((r) => r.msPerSample)), ms: median(runs.map((r) => r.ms)), mean: best.mean, sd: best.sd, distinct: best.distinct, wasmMemoryMB: best.wasmMemoryMB, jsHeapMB: best.jsHeapMB, fallbackReason: best.fallbackReason };
+}
+
+const results = [];
+for (const c of cases) {
+  const r = await measure(c, REPEATS);
+  results.push(r);
+  console.error(r.error ? `${c.impl} ${c.backend} ${c.mode}: ${r.error}` : `${c.impl} ${c.backend} ${c.mode} n=${c.n}: ${r.msPerSample.toFixed(2)} ms/sample`);
+}
+const scaled = [];
+for (const c of scaling) scaled.push(await measure(c, 1));
+await browser.close();
+server.close();
+
+const row = (r) => r.error
+  ? `| ${r.impl} | ${r.backend} | ${r.mode} | ${r.n} | — | — | ${r.error} |`
+  : `| ${r.impl} | ${r.backend} | ${r.mode} | ${r.n} | ${r.msPerSample.toFixed(2)} | ${r.msPerSample.toFixed(2)} s | mean ${r.mean.toFixed(1)}, sd ${r.sd.toFixed(2)}, ${r.distinct} distinct |`;
+console.log(`\nHeadless Chromium ${browserVersion}, ${os.cpus().length} × ${os.cpus()[0].model}; WebGPU adapter: ${JSON.stringify(adapter)}; median of ${REPEATS}.`);
+console.log("\n| impl | backend | mode | n | ms / sample | time for 1000 | samples |\n| --- | --- | --- | --- | --- | --- | --- |");
+for (const r of results) console.log(row(r));
+
+const find = (impl, backend, mode) => results.find((r) => r.impl === impl && r.backend === backend && r.mode === mode && !r.error);
+const ratios = [];
+for (const backend of ["cpu", "webgpu"]) {
+  const b = find("ours", backend, "batched");
+  const s = find("ours", backend, "sequential");
+  if (b && s) ratios.push([`ours ${backend}: batched vs 1-pass calls`, s.msPerSample / b.msPerSample]);
+}
+for (const backend of ["wasm", "webgl", "webgpu"]) {
+  const b = find("tfjs", backend, "batched");
+  const s = find("tfjs", backend, "sequential");
+  if (b && s) ratios.push([`tfjs ${backend}: batched vs 1-pass calls`, s.msPerSample / b.msPerSample]);
+}
+const ok = results.filter((r) => !r.error);
+const bestOurs = ok.filter((r) => r.impl === "ours").sort((a, b) => a.msPerSample - b.msPerSample)[0];
+const bestTfjs = ok.filter((r) => r.impl === "tfjs").sort((a, b) => a.msPerSample - b.msPerSample)[0];
+if (bestOurs && bestTfjs) {
+  ratios.push([`best ours (${bestOurs.backend} ${bestOurs.mode}) vs best TF.js (${bestTfjs.backend} ${bestTfjs.mode})`, bestTfjs.msPerSample / bestOurs.msPerSample]);
+}
+console.log("\n| ratio (speed-up) | × |\n| --- | --- |");
+for (const [name, x] of ratios) console.log(`| ${name} | ${x.toFixed(2)} |`);
+console.log("\nScaling (ours, cpu, batched, one run each):\n\n| n | time | ms / sample | wasm memory (peak so far) | JS heap |\n| --- | --- | --- | --- | --- |");
+for (const r of scaled) {
+  console.log(r.error ? `| ${r.n} | ${r.error} |` : `| ${r.n} | ${(r.ms / 1000).toFixed(2)} s | ${r.msPerSample.toFixed(2)} | ${r.wasmMemoryMB.toFixed(0)} MiB | ${r.jsHeapMB?.toFixed(0) ?? "—"} MiB |`);
+}
+await writeFile(new URL("./results.json", import.meta.url), JSON.stringify({ browser: browserVersion, cpus: os.cpus().length, cpu: os.cpus()[0].model, adapter, repeats: REPEATS, results, ratios, scaling: scaled }, null, 2));

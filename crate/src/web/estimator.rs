@@ -1,0 +1,317 @@
+//! `Estimator`: the shipped weights on one backend, sampling n exact passes chunk by chunk with
+//! progress reports, cancellation and a verdict.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use burn::tensor::Device;
+use js_sys::{ArrayBuffer, Float32Array, Function, Object, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::device::{Backend, choose_backend, parse_options};
+use super::page::report;
+use super::{now_ms, set, yield_to_event_loop};
+use crate::constants::{IMAGE_PIXELS, IMAGE_SIDE, MAX_SAMPLES};
+use crate::error::RulerError;
+use crate::inference::{
+    DEFAULT_CHUNK, check_sample_count, chunk_sizes, image_tensor, read_floats, sample_chunk,
+};
+use crate::model::BayesianCnn;
+use crate::preprocess::{MAX_FILE_BYTES, silhouette_from_bytes};
+use crate::weights::load_embedded;
+
+/// Largest chunk a caller may ask for (passes per device call).
+const MAX_CHUNK: usize = 1024;
+
+struct Inner {
+    device: Device,
+    model: BayesianCnn,
+    backend: Backend,
+    fallback_reason: Option<String>,
+    busy: Cell<bool>,
+}
+
+/// Releases the estimator when a prediction ends, however it ends.
+struct BusyGuard(Rc<Inner>);
+
+impl Drop for BusyGuard {
+    fn drop(&mut self) {
+        self.0.busy.set(false);
+    }
+}
+
+/// The per-call options: `{ onProgress(partial), signal: AbortSignal, chunk }`.
+struct RunOptions {
+    on_progress: Option<Function>,
+    signal: Option<JsValue>,
+    chunk: usize,
+}
+
+fn parse_run_options(options: &JsValue) -> Result<RunOptions, RulerError> {
+    let mut run = RunOptions {
+        on_progress: None,
+        signal: None,
+        chunk: DEFAULT_CHUNK,
+    };
+    if options.is_undefined() || options.is_null() {
+        return Ok(run);
+    }
+    if !options.is_object() {
+        return Err(RulerError::InvalidInput(
+            "options must be an object such as { onProgress, signal, chunk }".into(),
+        ));
+    }
+    let get = |key: &str| Reflect::get(options, &key.into()).unwrap_or(JsValue::UNDEFINED);
+    let on_progress = get("onProgress");
+    if !on_progress.is_undefined() {
+        run.on_progress = Some(on_progress.dyn_into().map_err(|_| {
+            RulerError::InvalidInput("options.onProgress must be a function".into())
+        })?);
+    }
+    let signal = get("signal");
+    if !signal.is_undefined() {
+        let has_flag = Reflect::get(&signal, &"aborted".into())
+            .ok()
+            .and_then(|a| a.as_bool())
+            .is_some();
+        if !has_flag {
+            return Err(RulerError::InvalidInput(
+                "options.signal must be an AbortSignal (from an AbortController)".into(),
+            ));
+        }
+        run.signal = Some(signal);
+    }
+    let chunk = get("chunk");
+    if !chunk.is_undefined() {
+        run.chunk = chunk
+            .as_f64()
+            .filter(|c| c.fract() == 0.0 && (1.0..=MAX_CHUNK as f64).contains(c))
+            .ok_or_else(|| {
+                RulerError::InvalidInput(format!(
+                    "options.chunk must be an integer from 1 to {MAX_CHUNK}"
+                ))
+            })? as usize;
+    }
+    Ok(run)
+}
+
+impl RunOptions {
+    fn aborted(&self) -> bool {
+        self.signal.as_ref().is_some_and(|s| {
+            Reflect::get(s, &"aborted".into())
+                .ok()
+                .and_then(|a| a.as_bool())
+                == Some(true)
+        })
+    }
+}
+
+/// The rejection of a cancelled prediction: an `Error` named `AbortError`, as `fetch` gives.
+fn cancelled() -> JsValue {
+    let error = js_sys::Error::new("cancelled: the prediction was aborted through its signal");
+    error.set_name("AbortError");
+    error.into()
+}
+
+impl Inner {
+    /// `n` exact passes, a chunk per device call; partial results go to `onProgress`.
+    async fn sample(
+        &self,
+        pixels: &[f32],
+        n: usize,
+        run: &RunOptions,
+    ) -> Result<Vec<f32>, JsValue> {
+        let image = image_tensor(pixels, &self.device)?;
+        let mut samples = Vec::with_capacity(n);
+        for size in chunk_sizes(n, run.chunk) {
+            if run.aborted() {
+                return Err(cancelled());
+            }
+            let heights = sample_chunk(&self.model, image.clone(), size);
+            let data = heights
+                .into_data_async()
+                .await
+                .map_err(|e| RulerError::Device(format!("failed to read the samples: {e:?}")))?;
+            samples.extend(read_floats(data)?);
+            if let Some(callback) = &run.on_progress {
+                let partial = Object::new();
+                set(&partial, "done", &samples.len().into())?;
+                set(&partial, "total", &n.into())?;
+                set(&partial, "samples", &Float32Array::from(samples.as_slice()))?;
+                callback.call1(&JsValue::NULL, &partial)?;
+            }
+            if samples.len() < n {
+                yield_to_event_loop().await;
+            }
+        }
+        if run.aborted() {
+            return Err(cancelled());
+        }
+        Ok(samples)
+    }
+
+    /// Samples and reports: the summary, the verdict, the samples, backend and timing.
+    async fn predict(
+        &self,
+        pixels: &[f32],
+        n: usize,
+        run: &RunOptions,
+    ) -> Result<JsValue, JsValue> {
+        let start = now_ms();
+        let samples = self.sample(pixels, n, run).await?;
+        let result = report(&samples)?;
+        set(&result, "samples", &Float32Array::from(samples.as_slice()))?;
+        set(&result, "backend", &self.backend.name().into())?;
+        set(&result, "elapsedMs", &(now_ms() - start).into())?;
+        Ok(result)
+    }
+}
+
+/// Reads the pixels argument: a Float32Array or an array of numbers.
+fn parse_pixels(pixels: &JsValue) -> Result<Vec<f32>, RulerError> {
+    if let Some(array) = pixels.dyn_ref::<Float32Array>() {
+        return Ok(array.to_vec());
+    }
+    if js_sys::Array::is_array(pixels) {
+        return Ok(Float32Array::new(pixels).to_vec());
+    }
+    Err(RulerError::InvalidInput(format!(
+        "pixels must be a Float32Array of {IMAGE_PIXELS} values ({IMAGE_SIDE}×{IMAGE_SIDE}, \
+         row-major, figure = 1, background = 0)"
+    )))
+}
+
+/// Reads an image file's bytes: a Uint8Array or an ArrayBuffer, size-checked before copying.
+pub(crate) fn parse_bytes(bytes: &JsValue) -> Result<Vec<u8>, RulerError> {
+    let array = if let Some(array) = bytes.dyn_ref::<Uint8Array>() {
+        array.clone()
+    } else if let Some(buffer) = bytes.dyn_ref::<ArrayBuffer>() {
+        Uint8Array::new(buffer)
+    } else {
+        return Err(RulerError::InvalidInput(
+            "the image must be a Uint8Array or ArrayBuffer of a PNG, JPEG, GIF, WebP or BMP file \
+             (e.g. new Uint8Array(await file.arrayBuffer()))"
+                .into(),
+        ));
+    };
+    let len = array.length() as usize;
+    if len > MAX_FILE_BYTES {
+        return Err(RulerError::InvalidInput(format!(
+            "the file is {:.1} MB; the limit is {} MB",
+            len as f64 / 1e6,
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(array.to_vec())
+}
+
+fn parse_count(n: &JsValue) -> Result<usize, RulerError> {
+    let value = n.as_f64().ok_or_else(|| {
+        RulerError::InvalidInput(format!(
+            "the number of samples must be a number from 1 to {MAX_SAMPLES}"
+        ))
+    })?;
+    check_sample_count(value)
+}
+
+/// A Bayesian height estimator: the shipped weights on the best available backend.
+#[wasm_bindgen]
+pub struct Estimator {
+    inner: Rc<Inner>,
+}
+
+impl Estimator {
+    /// Marks the estimator busy and runs `work` on it, or rejects at once when it is busy.
+    fn run<F>(&self, work: impl FnOnce(Rc<Inner>) -> F) -> Promise
+    where
+        F: std::future::Future<Output = Result<JsValue, JsValue>> + 'static,
+    {
+        if self.inner.busy.replace(true) {
+            return Promise::reject(&RulerError::Busy.into());
+        }
+        let guard = BusyGuard(self.inner.clone());
+        let future = work(self.inner.clone());
+        future_to_promise(async move {
+            let result = future.await;
+            drop(guard);
+            result
+        })
+    }
+}
+
+#[wasm_bindgen]
+impl Estimator {
+    /// Creates an estimator. `options.backend`: `"auto"` (default: WebGPU on a hardware adapter,
+    /// else the CPU), `"webgpu"` or `"cpu"`.
+    pub async fn create(options: JsValue) -> Result<Estimator, JsValue> {
+        let request = parse_options(&options)?;
+        let (backend, device, fallback_reason) = choose_backend(request).await?;
+        let model = load_embedded(&device)?;
+        Ok(Estimator {
+            inner: Rc::new(Inner {
+                device,
+                model,
+                backend,
+                fallback_reason,
+                busy: Cell::new(false),
+            }),
+        })
+    }
+
+    /// `"webgpu"` or `"cpu"`.
+    #[wasm_bindgen(getter)]
+    pub fn backend(&self) -> String {
+        self.inner.backend.name().to_string()
+    }
+
+    /// Why the CPU was chosen when WebGPU was not (undefined otherwise).
+    #[wasm_bindgen(getter, js_name = fallbackReason)]
+    pub fn fallback_reason(&self) -> Option<String> {
+        self.inner.fallback_reason.clone()
+    }
+
+    /// Whether a prediction is running.
+    #[wasm_bindgen(getter)]
+    pub fn busy(&self) -> bool {
+        self.inner.busy.get()
+    }
+
+    /// Runs `n` stochastic passes (each its own weight draw) over a 126×126 silhouette
+    /// (row-major, figure = 1, background = 0). Resolves to `{ samples, histogram: { edges,
+    /// counts }, mean, std, median, ci90: [lo, hi], modeShare, verdict, backend, elapsedMs }`.
+    /// `options`: `{ onProgress({ done, total, samples }), signal: AbortSignal, chunk }`.
+    #[wasm_bindgen(js_name = predictSilhouette)]
+    pub fn predict_silhouette(&self, pixels: JsValue, n: JsValue, options: JsValue) -> Promise {
+        let args = parse_pixels(&pixels)
+            .and_then(|p| Ok((p, parse_count(&n)?, parse_run_options(&options)?)));
+        let (pixels, n, run) = match args {
+            Ok(args) => args,
+            Err(e) => return Promise::reject(&e.into()),
+        };
+        self.run(|inner| async move { inner.predict(&pixels, n, &run).await })
+    }
+
+    /// Like `predictSilhouette`, from an image file's bytes (PNG, JPEG, GIF, WebP, BMP): the
+    /// result also holds `silhouette` (the 126×126 Float32Array the model saw), `sourceWidth`
+    /// and `sourceHeight`.
+    #[wasm_bindgen(js_name = predictImage)]
+    pub fn predict_image(&self, bytes: JsValue, n: JsValue, options: JsValue) -> Promise {
+        let args = parse_bytes(&bytes)
+            .and_then(|b| Ok((b, parse_count(&n)?, parse_run_options(&options)?)));
+        let (bytes, n, run) = match args {
+            Ok(args) => args,
+            Err(e) => return Promise::reject(&e.into()),
+        };
+        self.run(|inner| async move {
+            let silhouette = silhouette_from_bytes(&bytes)?;
+            drop(bytes);
+            let result = inner.predict(&silhouette.pixels, n, &run).await?;
+            let pixels = Float32Array::from(silhouette.pixels.as_slice());
+            set(&result, "silhouette", &pixels)?;
+            set(&result, "sourceWidth", &silhouette.source_size.0.into())?;
+            set(&result, "sourceHeight", &silhouette.source_size.1.into())?;
+            Ok(result)
+        })
+    }
+}

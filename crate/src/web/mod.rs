@@ -1,0 +1,98 @@
+//! The JavaScript API (wasm-bindgen): `Estimator.create()`, `est.predictSilhouette(pixels, n)`,
+//! `est.predictImage(bytes, n)`, and page helpers (`gallery`, `summarize`, `modelParameters`).
+//!
+//! Errors cross as real JS `Error`s with a message that says what was wrong. Methods return
+//! Promises without holding a borrow of the estimator across an `await`, so a second call while
+//! one runs is answered with a clear "busy" rejection instead of wasm-bindgen's "recursive use
+//! of an object", and the object stays usable.
+
+mod device;
+mod estimator;
+mod page;
+
+pub use device::webgpu_device;
+pub use estimator::Estimator;
+pub use page::{
+    backend_options, demo_silhouette_js, gallery, image_side, image_silhouette, max_samples,
+    model_parameters, summarize, verdict_rule,
+};
+
+use js_sys::{Array, Function, Promise, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::error::RulerError;
+
+impl From<RulerError> for JsValue {
+    fn from(e: RulerError) -> Self {
+        JsError::new(&e.to_string()).into()
+    }
+}
+
+/// A Rust value as a plain JS object (maps as objects, not `Map`s).
+fn to_js(value: &impl Serialize) -> Result<JsValue, RulerError> {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    value
+        .serialize(&serializer)
+        .map_err(|e| RulerError::Device(format!("cannot build the result: {e}")))
+}
+
+/// Sets `object[key] = value`.
+fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), RulerError> {
+    Reflect::set(object, &key.into(), value)
+        .map(|_| ())
+        .map_err(|_| RulerError::Device(format!("cannot set `{key}` on the result")))
+}
+
+/// Milliseconds from the page's clock (`performance.now()`, also in workers).
+fn now_ms() -> f64 {
+    let performance = Reflect::get(&js_sys::global(), &"performance".into()).ok();
+    performance
+        .and_then(|p| {
+            let now: Function = Reflect::get(&p, &"now".into()).ok()?.dyn_into().ok()?;
+            now.call0(&p).ok()?.as_f64()
+        })
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// Schedules `resolve` as a new task through a `MessageChannel`: unlike `setTimeout(0)`, it is
+/// not clamped to 4 ms when nested, which would cost 4 ms per chunk.
+fn post_task(resolve: &Function) -> Option<()> {
+    let global = js_sys::global();
+    let ctor: Function = Reflect::get(&global, &"MessageChannel".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let channel = Reflect::construct(&ctor, &Array::new()).ok()?;
+    let port1 = Reflect::get(&channel, &"port1".into()).ok()?;
+    let port2 = Reflect::get(&channel, &"port2".into()).ok()?;
+    Reflect::set(&port1, &"onmessage".into(), resolve).ok()?;
+    let post: Function = Reflect::get(&port2, &"postMessage".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    post.call1(&port2, &JsValue::NULL).ok()?;
+    Some(())
+}
+
+/// Lets the event loop run (input, painting, an abort) between chunks.
+async fn yield_to_event_loop() {
+    let promise = Promise::new(&mut |resolve, _| {
+        if post_task(&resolve).is_none() {
+            let global = js_sys::global();
+            let set_timeout = Reflect::get(&global, &"setTimeout".into())
+                .ok()
+                .and_then(|f| f.dyn_into::<Function>().ok());
+            match set_timeout {
+                Some(f) => {
+                    let _ = f.call2(&global, &resolve, &JsValue::from(0));
+                }
+                None => {
+                    let _ = resolve.call0(&JsValue::UNDEFINED);
+                }
+            }
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}

@@ -1,0 +1,194 @@
+//! The JS API's free functions for pages: summaries of samples, the gallery of generated
+//! figures, the demo silhouette, limits, and the raw weights (for benchmarks against other
+//! implementations of the same network).
+
+use burn::tensor::{Device, Tensor};
+use js_sys::{Array, Float32Array, Object, Reflect};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use super::{set, to_js};
+use crate::constants::{DATA_SEED, IMAGE_SIDE, MAX_SAMPLES};
+use crate::data::dataset::{test_children, test_spiders};
+use crate::data::{Kind, demo_silhouette};
+use crate::error::RulerError;
+use crate::evaluate::mode_share;
+use crate::preprocess::silhouette_from_bytes;
+use crate::stats::{Histogram, Summary};
+use crate::verdict::{shipped_threshold, spread_score, verdict};
+use crate::weights::load_embedded;
+
+/// What every prediction reports about its samples.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report {
+    histogram: Histogram,
+    mean: f64,
+    std: f64,
+    median: f64,
+    ci90: [f64; 2],
+    mode_share: f64,
+    /// The shipped spread score of these samples (`threshold.score`).
+    spread: f64,
+    verdict: &'static str,
+}
+
+/// Summary, mode share and verdict of some samples as a JS object.
+pub(crate) fn report(samples: &[f32]) -> Result<JsValue, RulerError> {
+    let summary = Summary::of(samples).ok_or_else(|| {
+        RulerError::InvalidInput("the samples are empty or hold a non-finite value".into())
+    })?;
+    let threshold = shipped_threshold();
+    to_js(&Report {
+        mode_share: mode_share(samples),
+        spread: spread_score(&threshold.score, summary.mean, summary.std),
+        verdict: verdict(summary.mean, summary.std, &threshold),
+        histogram: summary.histogram,
+        mean: summary.mean,
+        std: summary.std,
+        median: summary.median,
+        ci90: summary.ci90,
+    })
+}
+
+/// The summary of some heights, as in a prediction's result (for partial results while
+/// sampling runs): `{ histogram, mean, std, median, ci90, modeShare, spread, verdict }`.
+#[wasm_bindgen]
+pub fn summarize(samples: &Float32Array) -> Result<JsValue, JsValue> {
+    Ok(report(&samples.to_vec())?)
+}
+
+/// The verdict's rule: `{ score: "std" | "cv", threshold }` (confident when score ≤ threshold).
+#[wasm_bindgen(js_name = verdictRule)]
+pub fn verdict_rule() -> Result<JsValue, JsValue> {
+    Ok(to_js(&shipped_threshold())?)
+}
+
+/// Held-out generated figures for a gallery: `children` test children (with their true height)
+/// then `spiders` spiders, each `{ kind: "child" | "spider", height, pixels }` (height is
+/// `null` for spiders). At most 64 of each.
+#[wasm_bindgen]
+pub fn gallery(children: usize, spiders: usize) -> Result<Array, JsValue> {
+    if children > 64 || spiders > 64 {
+        return Err(
+            RulerError::InvalidInput("a gallery holds at most 64 of each kind".into()).into(),
+        );
+    }
+    let items = Array::new();
+    let examples = test_children(DATA_SEED, children)
+        .into_iter()
+        .chain(test_spiders(DATA_SEED, spiders));
+    for example in examples {
+        let item = Object::new();
+        let (kind, height) = match example.kind {
+            Kind::Child(_) => ("child", JsValue::from(example.height)),
+            Kind::Spider => ("spider", JsValue::NULL),
+        };
+        set(&item, "kind", &kind.into())?;
+        set(&item, "height", &height)?;
+        set(
+            &item,
+            "pixels",
+            &Float32Array::from(example.pixels.as_slice()),
+        )?;
+        items.push(&item);
+    }
+    Ok(items)
+}
+
+/// The 126×126 silhouette the model would see for an image file's bytes (Uint8Array or
+/// ArrayBuffer): `{ pixels, sourceWidth, sourceHeight }`. Throws an `Error` that says what is
+/// wrong with a bad file (empty, not an image, truncated, too large, SVG, no figure).
+#[wasm_bindgen(js_name = imageSilhouette)]
+pub fn image_silhouette(bytes: &JsValue) -> Result<JsValue, JsValue> {
+    let bytes = super::estimator::parse_bytes(bytes)?;
+    let silhouette = silhouette_from_bytes(&bytes)?;
+    let result = Object::new();
+    set(
+        &result,
+        "pixels",
+        &Float32Array::from(silhouette.pixels.as_slice()),
+    )?;
+    set(&result, "sourceWidth", &silhouette.source_size.0.into())?;
+    set(&result, "sourceHeight", &silhouette.source_size.1.into())?;
+    Ok(result.into())
+}
+
+/// The built-in 126×126 silhouette of the demo (a standing toddler), row-major, figure = 1.
+#[wasm_bindgen(js_name = demoSilhouette)]
+pub fn demo_silhouette_js() -> Float32Array {
+    Float32Array::from(demo_silhouette().pixels())
+}
+
+/// Side of the square input, in pixels.
+#[wasm_bindgen(js_name = imageSide)]
+pub fn image_side() -> usize {
+    IMAGE_SIDE
+}
+
+/// Largest `n` a prediction accepts.
+#[wasm_bindgen(js_name = maxSamples)]
+pub fn max_samples() -> usize {
+    MAX_SAMPLES
+}
+
+async fn floats<const D: usize>(t: Tensor<D>) -> Result<JsValue, RulerError> {
+    let data = t
+        .into_data_async()
+        .await
+        .map_err(|e| RulerError::Device(format!("cannot read the weights: {e:?}")))?;
+    let values = crate::inference::read_floats(data)?;
+    Ok(Float32Array::from(values.as_slice()).into())
+}
+
+/// One layer's posterior as `{ mu, rho, bias, shape }` (burn's layouts: conv `[out, in, k, k]`,
+/// dense `[in, out]`).
+async fn layer<const D: usize>(
+    mu: Tensor<D>,
+    rho: Tensor<D>,
+    bias: Tensor<1>,
+) -> Result<JsValue, RulerError> {
+    let layer = Object::new();
+    set(&layer, "shape", &to_js(&mu.dims().to_vec())?)?;
+    set(&layer, "mu", &floats(mu).await?)?;
+    set(&layer, "rho", &floats(rho).await?)?;
+    set(&layer, "bias", &floats(bias).await?)?;
+    Ok(layer.into())
+}
+
+/// The shipped weights: `{ conv1, conv2, dense, pool, outputOffset, outputScale }`, each layer
+/// `{ mu, rho, bias, shape }` with sigma = softplus(rho). Height = outputOffset + outputScale · y.
+#[wasm_bindgen(js_name = modelParameters)]
+pub async fn model_parameters() -> Result<JsValue, JsValue> {
+    let model = load_embedded(&Device::flex())?;
+    let result = Object::new();
+    let c1 = &model.conv1.kernel;
+    let c2 = &model.conv2.kernel;
+    let d = &model.dense.kernel;
+    set(
+        &result,
+        "conv1",
+        &layer(c1.mu.val(), c1.rho.val(), c1.bias.val()).await?,
+    )?;
+    set(
+        &result,
+        "conv2",
+        &layer(c2.mu.val(), c2.rho.val(), c2.bias.val()).await?,
+    )?;
+    set(
+        &result,
+        "dense",
+        &layer(d.mu.val(), d.rho.val(), d.bias.val()).await?,
+    )?;
+    set(&result, "pool", &model.pool.into())?;
+    set(&result, "outputOffset", &model.output_offset.into())?;
+    set(&result, "outputScale", &model.output_scale.into())?;
+    Ok(result.into())
+}
+
+/// The object accepted by `Estimator.create`, for Rust callers and tests.
+pub fn backend_options(backend: &str) -> JsValue {
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"backend".into(), &backend.into());
+    options.into()
+}

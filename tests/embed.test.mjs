@@ -1,0 +1,78 @@
+// The <bayes-ruler> widget on the example docs page: two widgets share one model, both draw;
+// and the backend choice: Chromium without WebGPU falls back to the CPU and says why.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { ARTIFACTS, barPixels, launchChromium, openPage, startServer, waitForRun } from "./browser.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  server = await startServer();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+const widgetStates = (page) =>
+  page.evaluate(() => [...document.querySelectorAll("bayes-ruler")].map((w) => w.dataset.state));
+
+test("two widgets on one docs page share one model and both draw", { timeout: 240_000 }, async () => {
+  const { page, errors, foreign, requests } = await openPage(browser, `${server.url}embed.html?n=120`);
+  await page.waitForFunction(
+    () => [...document.querySelectorAll("bayes-ruler")].every((w) => ["done", "error"].includes(w.dataset.state)),
+    null,
+    { timeout: 200_000 },
+  );
+  assert.deepEqual(await widgetStates(page), ["done", "done"]);
+  for (const id of ["#child", "#spider"]) {
+    assert.ok((await barPixels(page, ".histogram", id)) > 100, `${id} drew no histogram`);
+    const caption = await page.evaluate((id) => document.querySelector(id).shadowRoot.querySelector(".caption").textContent, id);
+    assert.match(caption, /^(about \d+ px, confident|uncertain: )/, `${id}: ${caption}`);
+    assert.equal(await page.evaluate((id) => document.querySelector(id).result.samples.length, id), 120);
+  }
+  const wasmLoads = requests.filter((u) => u.endsWith(".wasm")).length;
+  assert.equal(wasmLoads, 1, "the widgets share one wasm module");
+  await page.screenshot({ path: new URL("embed.png", ARTIFACTS).pathname, fullPage: true });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreign, []);
+
+  // A broken src is an error in the widget, not on the page; fixing it recovers.
+  await page.evaluate(() => document.querySelector("#child").setAttribute("src", "examples/missing.png"));
+  await page.waitForFunction(() => document.querySelector("#child").dataset.state === "error");
+  const caption = await page.evaluate(() => document.querySelector("#child").shadowRoot.querySelector(".caption").textContent);
+  assert.match(caption, /cannot load examples\/missing\.png: HTTP 404/);
+  await page.evaluate(() => document.querySelector("#child").setAttribute("src", "examples/child.png"));
+  await page.waitForFunction(() => document.querySelector("#child").dataset.state === "done", null, { timeout: 120_000 });
+  await page.close();
+});
+
+test("the page runs on WebGPU when asked (SwiftShader here)", { timeout: 240_000 }, async () => {
+  const { page, errors } = await openPage(browser, `${server.url}?n=8&backend=webgpu`);
+  await waitForRun(page, 1);
+  assert.equal(await page.evaluate(() => document.body.dataset.state), "done", await page.textContent("#status"));
+  assert.match(await page.textContent("#backend"), /backend: WebGPU/);
+  assert.match(await page.textContent("#summary"), /8 passes in \d+ ms on webgpu/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("without WebGPU the page falls back to the CPU and says why", { timeout: 240_000 }, async () => {
+  const plain = await launchChromium({ webgpu: false });
+  try {
+    const { page, errors } = await openPage(plain, `${server.url}?n=50`);
+    await waitForRun(page, 1);
+    assert.equal(await page.evaluate(() => document.body.dataset.state), "done", await page.textContent("#status"));
+    const badge = await page.textContent("#backend");
+    assert.match(badge, /backend: CPU \((this browser has no WebGPU|WebGPU found no adapter|.*WebGPU.*)\)/);
+    await page.screenshot({ path: new URL("cpu-fallback.png", ARTIFACTS).pathname, fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await plain.close();
+  }
+});
