@@ -32,6 +32,9 @@ commands:
                                          verdict threshold (trained/threshold.json)
   predict [--samples N] [--json true] IMAGE...
                                          measure PNG/JPEG/GIF/WebP/BMP files
+  bench [--passes N] [--repeats R] [--threads T]
+                                         time batched exact sampling, one-pass calls and a
+                                         1024³ matmul on the CPU (flex); a markdown table
   curves [--history JSON] [--out PNG]    plot loss (blue), MSE (orange) and validation MSE
                                          (green) per epoch of a training history, log scale
   help                                   this text";
@@ -53,6 +56,7 @@ pub fn run(args: &[String]) -> Result<(), RulerError> {
         "train" => train(&options),
         "eval" => eval(&options),
         "curves" => curves(&options),
+        "bench" => bench(&options),
         "predict" => predict(args.get(1..).unwrap_or(&[])),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
@@ -537,5 +541,28 @@ fn curves(options: &Options) -> Result<(), RulerError> {
     let (loss, mse, val) = (column("loss"), column("mse"), column("val_mse"));
     write(out, &crate::plot::log_curves(&[&loss, &mse, &val])?)?;
     println!("wrote {out} ({} epochs)", loss.len());
+    Ok(())
+}
+
+fn bench(options: &Options) -> Result<(), RulerError> {
+    let passes = options.number("passes", 256.0)? as usize;
+    let repeats = options.number("repeats", 5.0)?.max(1.0) as usize;
+    let device = Device::flex();
+    device.seed(3);
+    let model = load_weights(options, &device)?;
+    let rows = crate::bench::run(&model, &device, passes, repeats)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "native CPU (burn flex), {threads} hardware threads, median of {repeats}; GFLOP/s = 2 × \
+         {} dense MACs per pass ÷ time\n",
+        crate::BayesianCnnConfig::new().macs_per_pass()
+    );
+    println!("| path | passes | ms / pass | GFLOP/s |\n| --- | --- | --- | --- |");
+    for r in &rows {
+        println!(
+            "| {} | {} | {:.2} | {:.2} |",
+            r.name, r.passes, r.ms_per_pass, r.gflops
+        );
+    }
     Ok(())
 }

@@ -86,24 +86,140 @@ fn tile_bias(bias: Tensor<1>, n: usize) -> Tensor<1> {
     bias.unsqueeze_dim::<2>(0).repeat_dim(0, n).reshape([n * c])
 }
 
-/// Heights `[n]` of one image `[1, 1, 126, 126]` under each of the `n` weight draws.
-pub fn forward_draws(model: &BayesianCnn, image: Tensor<4>, draws: &WeightDraws) -> Tensor<1> {
+/// A `[c]` vector as a `[1, c, h, w]` map, constant over space.
+fn constant_map(values: Tensor<1>, h: usize, w: usize) -> Tensor<4> {
+    let [c] = values.dims();
+    values
+        .reshape([1, c, 1, 1])
+        .repeat_dim(2, h)
+        .repeat_dim(3, w)
+}
+
+/// Rows (or columns) `[lo, hi]` of the first pool's cells whose 5×5 conv windows can see the
+/// figure; every other cell holds relu(bias), the same for every draw.
+fn cell_range(first: usize, last: usize, pool: usize, reach: usize, cells: usize) -> [usize; 2] {
+    let lo = (first + 1).saturating_sub(pool + reach).div_ceil(pool);
+    let hi = ((last + reach) / pool).min(cells - 1);
+    [lo, hi]
+}
+
+/// A silhouette ready for [`forward_draws`]: the image on the device, padded for the first
+/// convolution, and the block of first-layer pool cells the figure can reach.
+#[derive(Debug, Clone)]
+pub struct ModelInput {
+    /// `[1, 1, 126 + 2r, 126 + 2r]`, zero-padded by the kernel's reach r.
+    padded: Tensor<4>,
+    /// `[row_lo, row_hi, col_lo, col_hi]` of the cells that are not constant; `None` for an
+    /// image without figure pixels.
+    cells: Option<[usize; 4]>,
+}
+
+impl ModelInput {
+    /// Checks the pixels (see [`image_tensor`]) and finds the figure's bounding box.
+    pub fn new(model: &BayesianCnn, pixels: &[f32], device: &Device) -> Result<Self, RulerError> {
+        let image = image_tensor(pixels, device)?;
+        let [_, _, k, _] = model.conv1.kernel.dims();
+        let reach = k / 2;
+        let pool = model.pool;
+        let cells = IMAGE_SIDE / pool;
+        let figure = |i: usize| pixels[i] != 0.0;
+        let rows: Vec<usize> = (0..IMAGE_SIDE)
+            .filter(|&r| (0..IMAGE_SIDE).any(|c| figure(r * IMAGE_SIDE + c)))
+            .collect();
+        let cols: Vec<usize> = (0..IMAGE_SIDE)
+            .filter(|&c| (0..IMAGE_SIDE).any(|r| figure(r * IMAGE_SIDE + c)))
+            .collect();
+        let cells = match (rows.first(), rows.last(), cols.first(), cols.last()) {
+            (Some(&r0), Some(&r1), Some(&c0), Some(&c1)) => {
+                let [a0, a1] = cell_range(r0, r1, pool, reach, cells);
+                let [b0, b1] = cell_range(c0, c1, pool, reach, cells);
+                Some([a0, a1, b0, b1])
+            }
+            _ => None,
+        };
+        Ok(Self {
+            padded: image.pad([(reach, reach), (reach, reach)], 0.0),
+            cells,
+        })
+    }
+}
+
+/// Heights `[n]` of one image under each of the `n` weight draws, exactly as `n` separate
+/// passes would compute them, with the work of the empty background skipped.
+///
+/// Layer 1: every draw sees the same image, so the n·c1 sampled kernels form one convolution,
+/// computed only over the pool cells whose windows touch the figure (elsewhere the output is
+/// relu(bias), the same for every draw). Layer 2 is linear in its input: with C the constant
+/// map of relu(bias) and D = layer-1 output − C (zero outside the figure's cells),
+/// conv(D + C) = conv(D) + conv(C). conv(D) is a grouped convolution (one group per draw) over
+/// the figure's cells only; conv(C) takes one of 3 × 3 values per draw (interior, or one of the
+/// zero-padded borders), read from a 5 × 5 map. The dense layer is a batched matrix product.
+pub fn forward_draws(model: &BayesianCnn, input: &ModelInput, draws: &WeightDraws) -> Tensor<1> {
     let n = draws.len();
     let [_, c1, c_in, k, _] = draws.conv1.dims();
     let [_, c2, _, _, _] = draws.conv2.dims();
     let [_, features, units] = draws.dense.dims();
+    let pool = model.pool;
+    let reach = k / 2;
+    let cells = IMAGE_SIDE / pool; // 31 cells after the first pool
+    let used = (cells / pool) * pool; // 28 rows of layer 2 feed the second pool
 
-    // Layer 1: every draw sees the same image, so the n·c1 kernels form one ordinary convolution.
-    let w1 = draws.conv1.clone().reshape([n * c1, c_in, k, k]);
     let b1 = tile_bias(model.conv1.kernel.bias.val(), n);
-    let x = conv2d(image, w1, Some(b1), model.conv1.kernel.options(1));
-    let x = model.max_pool(relu(x));
-
-    // Layer 2: draw i's channels only meet draw i's kernels: a grouped convolution, n groups.
+    let floor1 = relu(b1.clone()); // layer-1 output of a cell that cannot see the figure
     let w2 = draws.conv2.clone().reshape([n * c2, c1, k, k]);
     let b2 = tile_bias(model.conv2.kernel.bias.val(), n);
-    let x = conv2d(x, w2, Some(b2), model.conv2.kernel.options(n));
-    let x = model.max_pool(relu(x));
+
+    // conv(C) + bias: a 5 × 5 constant map gives every distinct border/interior value.
+    let side = 2 * reach + 1;
+    let constant = conv2d(
+        constant_map(floor1.clone(), side, side),
+        w2.clone(),
+        Some(b2),
+        model.conv2.kernel.options(n),
+    );
+    let expand = |t: Tensor<4>, dim: usize| {
+        let edge = t.clone().narrow(dim, 0, reach);
+        let inner = t.narrow(dim, reach, 1).repeat_dim(dim, used - reach);
+        Tensor::cat(vec![edge, inner], dim)
+    };
+    let mut layer2 = expand(expand(constant, 2), 3); // [1, n·c2, 28, 28]
+
+    if let Some([a0, a1, b0, b1c]) = input.cells {
+        let (na, nb) = (a1 - a0 + 1, b1c - b0 + 1);
+        // Layer 1 over the figure's cells: padded rows 4·a0 .. 4·(a1 + 1) + 2r.
+        let crop = input
+            .padded
+            .clone()
+            .narrow(2, pool * a0, pool * na + 2 * reach)
+            .narrow(3, pool * b0, pool * nb + 2 * reach);
+        let w1 = draws.conv1.clone().reshape([n * c1, c_in, k, k]);
+        let x = conv2d(crop, w1, Some(b1), model.conv1.kernel.options_valid(1));
+        let x = model.max_pool(relu(x)); // [1, n·c1, na, nb]
+        let delta = x - constant_map(floor1, na, nb);
+        // conv(D): D is zero outside the crop, so its outputs are zero outside rows
+        // a0 − r .. a1 + r; pad by 2r and convolve "valid" to get exactly those, then keep the
+        // ones inside 0 .. 28.
+        let delta = delta.pad([(2 * reach, 2 * reach), (2 * reach, 2 * reach)], 0.0);
+        let options = model.conv2.kernel.options_valid(n);
+        let d = conv2d(delta, w2, None, options); // [1, n·c2, na + 2r, nb + 2r]
+        let clip = |lo: usize, count: usize| {
+            let first = lo as isize - reach as isize;
+            let start = (-first).max(0) as usize;
+            let end = ((first + count as isize).min(used as isize) - first).max(start as isize);
+            (start, end as usize - start, first.max(0) as usize)
+        };
+        let (r_start, r_len, r_at) = clip(a0, na + 2 * reach);
+        let (c_start, c_len, c_at) = clip(b0, nb + 2 * reach);
+        if r_len > 0 && c_len > 0 {
+            let d = d.narrow(2, r_start, r_len).narrow(3, c_start, c_len);
+            let d = d.pad(
+                [(r_at, used - r_at - r_len), (c_at, used - c_at - c_len)],
+                0.0,
+            );
+            layer2 = layer2 + d;
+        }
+    }
+    let x = model.max_pool(relu(layer2)); // [1, n·c2, 7, 7]
 
     // Dense: [n, 1, features] × [n, features, units], one matrix per draw.
     let x = x.reshape([n, 1, features]);
@@ -112,9 +228,39 @@ pub fn forward_draws(model: &BayesianCnn, image: Tensor<4>, draws: &WeightDraws)
     model.to_pixels(out.reshape([n * units]))
 }
 
+/// [`forward_draws`] without skipping the background: every position of both convolutions is
+/// computed (the reference the benchmark compares with; same results up to rounding).
+pub fn forward_draws_dense(
+    model: &BayesianCnn,
+    image: Tensor<4>,
+    draws: &WeightDraws,
+) -> Tensor<1> {
+    let n = draws.len();
+    let [_, c1, c_in, k, _] = draws.conv1.dims();
+    let [_, c2, _, _, _] = draws.conv2.dims();
+    let [_, features, units] = draws.dense.dims();
+    let w1 = draws.conv1.clone().reshape([n * c1, c_in, k, k]);
+    let b1 = tile_bias(model.conv1.kernel.bias.val(), n);
+    let x = model.max_pool(relu(conv2d(
+        image,
+        w1,
+        Some(b1),
+        model.conv1.kernel.options(1),
+    )));
+    let w2 = draws.conv2.clone().reshape([n * c2, c1, k, k]);
+    let b2 = tile_bias(model.conv2.kernel.bias.val(), n);
+    let x = model.max_pool(relu(conv2d(x, w2, Some(b2), model.conv2.kernel.options(n))));
+    let out = x
+        .reshape([n, 1, features])
+        .matmul(draws.dense.clone())
+        .reshape([n, units]);
+    let out = out + model.dense.kernel.bias.val().unsqueeze_dim::<2>(0);
+    model.to_pixels(out.reshape([n * units]))
+}
+
 /// Heights under `n` fresh independent weight draws (one chunk's worth of device work).
-pub fn sample_chunk(model: &BayesianCnn, image: Tensor<4>, n: usize) -> Tensor<1> {
-    forward_draws(model, image, &WeightDraws::sample(model, n))
+pub fn sample_chunk(model: &BayesianCnn, input: &ModelInput, n: usize) -> Tensor<1> {
+    forward_draws(model, input, &WeightDraws::sample(model, n))
 }
 
 /// Sizes of the chunks that make up `n` passes.
@@ -165,10 +311,10 @@ pub fn sample_heights(
     n: usize,
     device: &Device,
 ) -> Result<Vec<f32>, RulerError> {
-    let image = image_tensor(pixels, device)?;
+    let input = ModelInput::new(model, pixels, device)?;
     let mut heights = Vec::with_capacity(n);
     for size in chunk_sizes(n, DEFAULT_CHUNK) {
-        let chunk = sample_chunk(model, image.clone(), size);
+        let chunk = sample_chunk(model, &input, size);
         heights.extend(read_floats(chunk.into_data())?);
     }
     Ok(heights)
@@ -181,10 +327,10 @@ pub async fn sample_heights_async(
     n: usize,
     device: &Device,
 ) -> Result<Vec<f32>, RulerError> {
-    let image = image_tensor(pixels, device)?;
+    let input = ModelInput::new(model, pixels, device)?;
     let mut heights = Vec::with_capacity(n);
     for size in chunk_sizes(n, DEFAULT_CHUNK) {
-        let data = sample_chunk(model, image.clone(), size)
+        let data = sample_chunk(model, &input, size)
             .into_data_async()
             .await
             .map_err(|e| RulerError::Device(format!("failed to read the samples: {e:?}")))?;

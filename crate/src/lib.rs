@@ -27,6 +27,8 @@ pub use error::RulerError;
 pub use model::{BayesianCnn, BayesianCnnConfig};
 
 #[cfg(not(target_family = "wasm"))]
+pub mod bench;
+#[cfg(not(target_family = "wasm"))]
 pub mod cli;
 #[cfg(not(target_family = "wasm"))]
 pub mod train;

@@ -3,7 +3,8 @@
 
 use bayes_ruler::data::demo_silhouette;
 use bayes_ruler::inference::{
-    WeightDraws, check_sample_count, chunk_sizes, forward_draws, image_tensor, sample_heights,
+    ModelInput, WeightDraws, check_sample_count, chunk_sizes, forward_draws, image_tensor,
+    sample_heights,
 };
 use bayes_ruler::stats::ks_two_sample;
 use bayes_ruler::weights::load_embedded;
@@ -39,26 +40,77 @@ fn training_pass_maps_a_batch_to_one_height_each() {
     assert_eq!(model.forward_mean(x).dims(), [3, 1]);
 }
 
+/// Figures that exercise every path of the batched pass: the demo toddler, figures touching
+/// each border and corner (zero padding meets the figure), a single pixel, an empty frame, a
+/// full frame of noise (no background to skip).
+fn test_images() -> Vec<(&'static str, Vec<f32>)> {
+    let side = 126;
+    let rect = |r0: usize, r1: usize, c0: usize, c1: usize| {
+        let mut p = vec![0.0; side * side];
+        for r in r0..=r1 {
+            for c in c0..=c1 {
+                p[r * side + c] = 1.0;
+            }
+        }
+        p
+    };
+    let mut noise = vec![0.0; side * side];
+    let mut state = 12345u64;
+    for p in noise.iter_mut() {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        *p = (state >> 63) as f32;
+    }
+    vec![
+        ("demo", demo_silhouette().into_pixels()),
+        ("top-left", rect(0, 30, 0, 9)),
+        ("bottom-right", rect(100, 125, 117, 125)),
+        ("right edge, middle", rect(50, 80, 120, 125)),
+        ("single pixel", rect(63, 63, 2, 2)),
+        ("last rows only", rect(124, 125, 40, 60)),
+        ("empty", vec![0.0; side * side]),
+        ("noise", noise),
+    ]
+}
+
 #[test]
 fn batched_draws_equal_one_pass_per_draw() {
     let device = device(6);
-    let model = BayesianCnnConfig::new().init(&device);
-    let image = image_tensor(demo_silhouette().pixels(), &device).unwrap();
+    // Trained weights: non-zero biases make the skipped background's constant values matter.
+    let model = load_embedded(&device).unwrap();
     let draws = WeightDraws::sample(&model, 5);
-    let batched = to_vec(forward_draws(&model, image.clone(), &draws));
-    assert_eq!(batched.len(), 5);
+    for (name, pixels) in test_images() {
+        let image = image_tensor(&pixels, &device).unwrap();
+        let input = ModelInput::new(&model, &pixels, &device).unwrap();
+        let batched = to_vec(forward_draws(&model, &input, &draws));
+        assert_eq!(batched.len(), 5);
+        for (i, &b) in batched.iter().enumerate() {
+            let single = to_vec(model.forward_with(image.clone(), &draws.get(i)))[0];
+            assert!(
+                (b - single).abs() <= 1e-4 * single.abs().max(1.0),
+                "{name}, draw {i}: batched {b} vs single {single}"
+            );
+        }
+        // And every draw is its own: no two heights coincide.
+        for i in 0..5 {
+            for j in 0..i {
+                assert_ne!(batched[i], batched[j], "{name}: draws {i} and {j}");
+            }
+        }
+    }
+    let fresh = BayesianCnnConfig::new().init(&device);
+    let pixels = demo_silhouette().into_pixels();
+    let draws = WeightDraws::sample(&fresh, 3);
+    let input = ModelInput::new(&fresh, &pixels, &device).unwrap();
+    let batched = to_vec(forward_draws(&fresh, &input, &draws));
+    let image = image_tensor(&pixels, &device).unwrap();
     for (i, &b) in batched.iter().enumerate() {
-        let single = to_vec(model.forward_with(image.clone(), &draws.get(i)))[0];
+        let single = to_vec(fresh.forward_with(image.clone(), &draws.get(i)))[0];
         assert!(
             (b - single).abs() <= 1e-4 * single.abs().max(1.0),
-            "draw {i}: {b} vs {single}"
+            "fresh draw {i}"
         );
-    }
-    // And every draw is its own: no two heights coincide.
-    for i in 0..5 {
-        for j in 0..i {
-            assert_ne!(batched[i], batched[j], "draws {i} and {j}");
-        }
     }
 }
 

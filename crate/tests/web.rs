@@ -6,7 +6,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use bayes_ruler::data::demo_silhouette;
-use bayes_ruler::inference::{WeightDraws, forward_draws, image_tensor, sample_heights_async};
+use bayes_ruler::inference::{
+    ModelInput, WeightDraws, forward_draws, image_tensor, sample_heights_async,
+};
 use bayes_ruler::preprocess::silhouette_png;
 use bayes_ruler::stats::ks_two_sample;
 use bayes_ruler::web::{Estimator, backend_options};
@@ -80,14 +82,14 @@ async fn webgpu_batched_draws_match_the_cpu_for_identical_noise() {
     let draws = WeightDraws::sample(&cpu_model, 3);
     let c = read(forward_draws(
         &cpu_model,
-        image_tensor(&pixels, &cpu).unwrap(),
+        &ModelInput::new(&cpu_model, &pixels, &cpu).unwrap(),
         &draws,
     ))
     .await;
     let gpu_draws = draws.to_device(&gpu);
     let g = read(forward_draws(
         &gpu_model,
-        image_tensor(&pixels, &gpu).unwrap(),
+        &ModelInput::new(&gpu_model, &pixels, &gpu).unwrap(),
         &gpu_draws,
     ))
     .await;

@@ -75,6 +75,11 @@ impl ConvKernel {
         ConvOptions::new([1, 1], [self.padding, self.padding], [1, 1], groups)
     }
 
+    /// The same without padding ("valid"), for callers that pad or crop the input themselves.
+    pub fn options_valid(&self, groups: usize) -> ConvOptions<2> {
+        ConvOptions::new([1, 1], [0, 0], [1, 1], groups)
+    }
+
     /// Convolves with an explicit kernel (the same for every example), adding the bias.
     pub fn conv_with(&self, x: Tensor<4>, kernel: Tensor<4>) -> Tensor<4> {
         conv2d(x, kernel, Some(self.bias.val()), self.options(1))

@@ -15,7 +15,7 @@ use super::{now_ms, set, yield_to_event_loop};
 use crate::constants::{IMAGE_PIXELS, IMAGE_SIDE, MAX_SAMPLES};
 use crate::error::RulerError;
 use crate::inference::{
-    DEFAULT_CHUNK, check_sample_count, chunk_sizes, image_tensor, read_floats, sample_chunk,
+    DEFAULT_CHUNK, ModelInput, check_sample_count, chunk_sizes, read_floats, sample_chunk,
 };
 use crate::model::BayesianCnn;
 use crate::preprocess::{MAX_FILE_BYTES, silhouette_from_bytes};
@@ -122,13 +122,13 @@ impl Inner {
         n: usize,
         run: &RunOptions,
     ) -> Result<Vec<f32>, JsValue> {
-        let image = image_tensor(pixels, &self.device)?;
+        let input = ModelInput::new(&self.model, pixels, &self.device)?;
         let mut samples = Vec::with_capacity(n);
         for size in chunk_sizes(n, run.chunk) {
             if run.aborted() {
                 return Err(cancelled());
             }
-            let heights = sample_chunk(&self.model, image.clone(), size);
+            let heights = sample_chunk(&self.model, &input, size);
             let data = heights
                 .into_data_async()
                 .await
