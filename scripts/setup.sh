@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the demo and the tests need, idempotently: a wasm32 Rust toolchain,
-# wasm-bindgen-cli at the version Cargo.lock pins, wasm-pack, Chromium + ChromeDriver,
-# binaryen (wasm-opt) and the node packages of the browser tests. Fast when all is in place.
+# wasm-bindgen-cli at the version Cargo.lock pins, wasm-pack, Chromium + ChromeDriver, Firefox ESR
+# + geckodriver, binaryen's wasm-opt (npm) and the node packages of the browser tests. Fast when
+# all is in place.
 # Writes the wasm toolchain's name to scripts/.wasm-toolchain for the other scripts.
 # (Inside choose_toolchain only the final echo may write to stdout: it is the function's result.)
 set -euo pipefail
@@ -23,8 +24,8 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# --- Browser and wasm optimiser (Debian packages; nothing downloads its own binaries). ---
-apt_install chromium chromium-driver binaryen
+# --- Browsers (Debian packages; nothing downloads its own binaries). ---
+apt_install chromium chromium-driver firefox-esr
 
 # --- A Rust toolchain that can target wasm32-unknown-unknown. ---
 # Ordinary machines: rustup's own target. Machines without rustup downloads: Debian's rustc-web
@@ -84,9 +85,20 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install -q wasm-pack
 fi
 
-# --- Node packages for the browser tests (playwright-core drives Debian's chromium). ---
+# geckodriver drives Firefox for wasm-bindgen-test and the Firefox page test; built from source.
+if ! command -v geckodriver >/dev/null; then
+  log "cargo install geckodriver"
+  cargo install -q geckodriver
+fi
+
+# --- Node packages: the browser tests (playwright-core drives Debian's chromium) and the build
+# tools (binaryen's wasm-opt: Debian's version 108 breaks wasm-bindgen's externref table). ---
 if [ ! -d tests/node_modules/playwright-core ]; then
   log "npm ci (tests/)"
   (cd tests && npm ci --no-audit --no-fund --silent)
+fi
+if [ ! -d tools/node_modules/binaryen ]; then
+  log "npm ci (tools/)"
+  (cd tools && npm ci --no-audit --no-fund --silent)
 fi
 log "ready"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up everything and runs every test: native cargo tests, the wasm-bindgen-test suite in
-# headless Chromium (WebGPU on SwiftShader and the CPU path), and the page test with Playwright.
+# headless Chromium (WebGPU on SwiftShader and the CPU path) and headless Firefox (whatever
+# backend it offers), and the page and widget tests (Playwright + Chromium, WebDriver + Firefox).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -14,6 +15,9 @@ CARGO_TARGET_DIR="$NATIVE_TARGET_DIR" cargo test --workspace
 echo "== browser tests in headless Chromium (wasm-bindgen-test; WebGPU required)"
 BAYES_RULER_REQUIRE_WEBGPU=1 with_wasm wasm-pack test --headless --chrome --release crate
 
-echo "== page test (playwright-core + Debian chromium)"
+echo "== browser tests in headless Firefox (wasm-bindgen-test; the backend Firefox offers)"
+with_wasm wasm-pack test --headless --firefox --geckodriver "$(command -v geckodriver)" --release crate
+
+echo "== page and widget tests (Chromium via playwright-core, Firefox via geckodriver)"
 scripts/build-web.sh
 (cd tests && npm test)

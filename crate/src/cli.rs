@@ -27,9 +27,9 @@ commands:
                                          train on the generated children (first K only with
                                          --limit) and write the weights (default
                                          trained/model.bpk) and PATH's .json history
-  eval [--passes P] [--children N] [--spiders N] [--weights PATH]
-                                         recompute the report (trained/report.json) and the
-                                         verdict threshold (trained/threshold.json)
+  eval [--passes P] [--children N] [--spiders N] [--weights PATH] [--report-dir DIR]
+                                         recompute the report (DIR/report.json, default
+                                         trained/) and the verdict threshold (DIR/threshold.json)
   predict [--samples N] [--json true] IMAGE...
                                          measure PNG/JPEG/GIF/WebP/BMP files
   bench [--passes N] [--repeats R] [--threads T]
@@ -334,6 +334,7 @@ fn eval(options: &Options) -> Result<(), RulerError> {
     };
     use crate::verdict::spread_score;
     let passes = options.number("passes", 100.0)? as usize;
+    let dir = options.get("report-dir").unwrap_or("trained");
     let n_children = options.number("children", 200.0)? as usize;
     let n_spiders = options.number("spiders", 200.0)? as usize;
     let device = Device::flex();
@@ -396,7 +397,7 @@ fn eval(options: &Options) -> Result<(), RulerError> {
             [51, 103, 214]
         };
         write(
-            &format!("trained/histogram-{name}.png"),
+            &format!("{dir}/histogram-{name}.png"),
             &crate::plot::bars(&counts, color)?,
         )?;
         let (lo, hi) = s
@@ -436,14 +437,14 @@ fn eval(options: &Options) -> Result<(), RulerError> {
         "one_spider_1000_samples": one(&spiders[0])?,
     });
     let text = serde_json::to_string_pretty(&report).unwrap_or_default();
-    write("trained/report.json", text.as_bytes())?;
+    write(&format!("{dir}/report.json"), text.as_bytes())?;
     let shipped = crate::verdict::Threshold {
         score: score.into(),
         threshold,
         validation_false_alarm_rate: Some(rate_above(&val_scores, threshold)),
     };
     write(
-        "trained/threshold.json",
+        &format!("{dir}/threshold.json"),
         serde_json::to_string_pretty(&shipped)
             .unwrap_or_default()
             .as_bytes(),
