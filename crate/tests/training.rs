@@ -74,3 +74,37 @@ fn the_shipped_threshold_parses_and_decides() {
     assert_eq!(verdict(60.0, f64::NAN, &t), "uncertain");
     assert_eq!(verdict(60.0, 1e6, &t), "uncertain");
 }
+
+#[test]
+fn augmentation_moves_and_mirrors_but_keeps_the_label() {
+    use bayes_ruler::data::Rng;
+    use bayes_ruler::train::augment;
+    let (train_set, _) = train_validation(2026);
+    let mut rng = Rng::new(4);
+    let count = |p: &[f32]| p.iter().filter(|&&v| v > 0.5).count();
+    let height = |p: &[f32]| {
+        let rows: Vec<usize> = (0..126)
+            .filter(|&r| (0..126).any(|c| p[r * 126 + c] > 0.5))
+            .collect();
+        (rows[rows.len() - 1] - rows[0] + 1) as f32
+    };
+    let mut moved = 0;
+    for e in train_set.iter().take(40) {
+        let a = augment(e, &mut rng);
+        assert_eq!(a.height, e.height);
+        assert_eq!(
+            height(&a.pixels),
+            e.height,
+            "the label is the measured height"
+        );
+        assert_eq!(count(&a.pixels), count(&e.pixels), "no figure pixel lost");
+        moved += usize::from(a.pixels != e.pixels);
+    }
+    assert!(moved > 30, "only {moved} of 40 examples changed");
+    let again = augment(&train_set[0], &mut Rng::new(9));
+    assert_eq!(
+        again,
+        augment(&train_set[0], &mut Rng::new(9)),
+        "deterministic by seed"
+    );
+}
