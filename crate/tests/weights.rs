@@ -53,3 +53,44 @@ fn corrupt_weights_are_an_error_not_a_panic() {
         Err(RulerError::Weights(_))
     ));
 }
+
+/// The committed weights against the committed report, on a small fixed slice of the test set
+/// (32 children, 32 spiders, 60 passes each): a regression check with honest bounds for the
+/// sampling noise of a slice. The quality targets themselves (RMSE ≤ 2 px, coverage 85–95%,
+/// AUROC ≥ 0.99) are reported by `bayes-ruler eval` in trained/README.md, met or not.
+#[test]
+fn committed_weights_do_what_their_report_says() {
+    use bayes_ruler::constants::DATA_SEED;
+    use bayes_ruler::data::dataset::{test_children, test_spiders};
+    use bayes_ruler::evaluate::{assess, auroc, coverage90, rmse};
+    use bayes_ruler::verdict::{shipped_threshold, spread_score};
+
+    let report: serde_json::Value =
+        serde_json::from_str(include_str!("../../trained/report.json")).unwrap();
+    let test = &report["test"];
+    let number = |key: &str| {
+        test[key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("report.test.{key}"))
+    };
+    let device = Device::flex();
+    device.seed(17);
+    let model = load_embedded(&device).unwrap();
+    let children = assess(&model, &test_children(DATA_SEED, 32), 60, &device).unwrap();
+    let spiders = assess(&model, &test_spiders(DATA_SEED, 32), 60, &device).unwrap();
+    let threshold = shipped_threshold();
+    let score = |set: &[bayes_ruler::evaluate::Assessment]| -> Vec<f64> {
+        set.iter()
+            .map(|a| spread_score(&threshold.score, a.mean, a.std))
+            .collect()
+    };
+    let (r, c, a) = (
+        rmse(&children),
+        coverage90(&children),
+        auroc(&score(&spiders), &score(&children)),
+    );
+    eprintln!("slice: RMSE {r:.2} px, coverage {c:.2}, AUROC {a:.3}; report: {test}");
+    assert!(r <= 1.5 * number("rmse_px") + 0.5, "RMSE {r:.2} px");
+    assert!(c >= number("coverage90") - 0.2, "coverage {c:.2}");
+    assert!(a >= number("auroc_child_vs_spider") - 0.15, "AUROC {a:.3}");
+}
