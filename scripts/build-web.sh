@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 
 with_wasm wasm-pack --log-level warn build crate --release --target web --out-dir ../pkg --no-pack
+# Function names (the "name" section) are a fifth of the module and only serve stack traces.
+node scripts/strip-names.mjs pkg/bayes_ruler_bg.wasm
 WASM_OPT=tools/node_modules/binaryen/bin/wasm-opt
 if [ "${BAYES_RULER_WASM_OPT:-0}" = 1 ] && [ -x "$WASM_OPT" ]; then
   node "$WASM_OPT" -O2 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \

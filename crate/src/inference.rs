@@ -13,6 +13,11 @@ use crate::constants::{IMAGE_PIXELS, IMAGE_SIDE, MAX_SAMPLES};
 use crate::error::RulerError;
 use crate::model::{BayesianCnn, Kernels};
 
+/// Most passes per device call on WebGPU: the largest intermediate, the first layer's output, is
+/// 16 · 126² floats (≈ 1 MB) per pass, and WebGPU guarantees storage-buffer bindings of only
+/// 128 MiB (`maxStorageBufferBindingSize`'s default), so larger chunks could fail silently.
+pub const WEBGPU_MAX_CHUNK: usize = 128;
+
 /// Passes computed per device call by default: about 3 MB of intermediates per pass, so a chunk
 /// stays near 100 MB, under WebGPU's default 128 MiB storage-buffer binding limit.
 pub const DEFAULT_CHUNK: usize = 32;

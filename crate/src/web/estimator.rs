@@ -15,7 +15,8 @@ use super::{now_ms, set, yield_to_event_loop};
 use crate::constants::{IMAGE_PIXELS, IMAGE_SIDE, MAX_SAMPLES};
 use crate::error::RulerError;
 use crate::inference::{
-    DEFAULT_CHUNK, ModelInput, check_sample_count, chunk_sizes, read_floats, sample_chunk,
+    DEFAULT_CHUNK, ModelInput, WEBGPU_MAX_CHUNK, check_sample_count, chunk_sizes, read_floats,
+    sample_chunk,
 };
 use crate::model::BayesianCnn;
 use crate::preprocess::{MAX_FILE_BYTES, silhouette_from_bytes};
@@ -123,8 +124,12 @@ impl Inner {
         run: &RunOptions,
     ) -> Result<Vec<f32>, JsValue> {
         let input = ModelInput::new(&self.model, pixels, &self.device)?;
+        let chunk = match self.backend {
+            Backend::WebGpu => run.chunk.min(WEBGPU_MAX_CHUNK),
+            Backend::Cpu => run.chunk,
+        };
         let mut samples = Vec::with_capacity(n);
-        for size in chunk_sizes(n, run.chunk) {
+        for size in chunk_sizes(n, chunk) {
             if run.aborted() {
                 return Err(cancelled());
             }
