@@ -101,7 +101,7 @@ class BayesRuler extends HTMLElement {
       const onProgress = ({ done, samples }) => {
         if (stale()) return;
         progress.value = done;
-        drawHistogram(histogram, wasm.summarize(samples));
+        drawHistogram(histogram, { ...wasm.summarize(samples), samples });
       };
       const result = await enqueue(async (est) => {
         if (stale()) return null;

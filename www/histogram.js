@@ -1,7 +1,8 @@
-// Draws a prediction's histogram on a canvas: a pure function of (canvas, result).
+// Draws a prediction's histogram on a canvas: a pure function of (canvas, result), where result
+// has `samples`, `mean` and `ci90` (a prediction, or a partial summary with its samples).
 // Crisp at any devicePixelRatio; the 90% interval as a band, the mean as a line.
 
-export function drawHistogram(canvas, result, { color = "#3367d6" } = {}) {
+export function drawHistogram(canvas, result, { color = "#3367d6", frame = 126 } = {}) {
   const dpr = window.devicePixelRatio || 1;
   const cssWidth = canvas.clientWidth || 600;
   const cssHeight = canvas.clientHeight || 300;
@@ -11,7 +12,10 @@ export function drawHistogram(canvas, result, { color = "#3367d6" } = {}) {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, cssWidth, cssHeight);
 
-  const { edges, counts } = result.histogram;
+  // A fixed axis, the frame's 0–126 px (widened if samples fall outside), in 1-px bins: a tight
+  // histogram looks tight and a wide one wide. Auto-scaling to the data would make every
+  // histogram look equally spread, hiding the very doubt the model expresses.
+  const { edges, counts } = binned(result, frame);
   const pad = { left: 40, right: 12, top: 12, bottom: 28 };
   const w = cssWidth - pad.left - pad.right;
   const h = cssHeight - pad.top - pad.bottom;
@@ -23,14 +27,14 @@ export function drawHistogram(canvas, result, { color = "#3367d6" } = {}) {
 
   // 90% interval band.
   ctx.fillStyle = "rgba(51, 103, 214, 0.12)";
-  ctx.fillRect(x(result.ci90[0]), pad.top, x(result.ci90[1]) - x(result.ci90[0]), h);
+  ctx.fillRect(x(result.ci90[0]), pad.top, Math.max(1, x(result.ci90[1]) - x(result.ci90[0])), h);
 
   ctx.fillStyle = color;
   counts.forEach((c, i) => {
     if (c === 0) return;
     const x0 = x(edges[i]);
     const x1 = x(edges[i + 1]);
-    ctx.fillRect(x0 + 0.5, y(c), Math.max(1, x1 - x0 - 1), pad.top + h - y(c));
+    ctx.fillRect(x0, y(c), Math.max(1, x1 - x0 - (x1 - x0 > 3 ? 1 : 0)), pad.top + h - y(c));
   });
 
   // Mean line.
@@ -51,13 +55,31 @@ export function drawHistogram(canvas, result, { color = "#3367d6" } = {}) {
   ctx.fillStyle = "#333";
   ctx.font = "12px system-ui, sans-serif";
   ctx.textAlign = "center";
-  for (let i = 0; i <= 4; i++) {
-    const v = lo + ((hi - lo) * i) / 4;
-    ctx.fillText(v.toFixed(1), x(v), pad.top + h + 16);
+  const step = hi - lo > 200 ? 50 : 25;
+  const last = Math.floor(hi / step) * step;
+  for (let v = Math.ceil(lo / step) * step; v <= hi; v += step) {
+    ctx.textAlign = v === last ? "right" : "center";
+    ctx.fillText(v === last ? `${v} px` : `${v}`, v === last ? Math.min(x(v) + 12, pad.left + w) : x(v), pad.top + h + 16);
   }
   ctx.textAlign = "right";
   ctx.fillText(String(maxCount), pad.left - 6, pad.top + 10);
   ctx.fillText("0", pad.left - 6, pad.top + h);
+}
+
+/** 1-px bins over [0, frame] (widened to whole pixels around any outliers). */
+function binned(result, frame) {
+  const samples = result.samples;
+  if (!samples || samples.length === 0) return result.histogram;
+  let lo = 0;
+  let hi = frame;
+  for (const s of samples) {
+    if (s < lo) lo = Math.floor(s);
+    if (s >= hi) hi = Math.floor(s) + 1;
+  }
+  const counts = new Array(hi - lo).fill(0);
+  for (const s of samples) counts[Math.min(counts.length - 1, Math.floor(s) - lo)]++;
+  const edges = Array.from({ length: counts.length + 1 }, (_, i) => lo + i);
+  return { edges, counts };
 }
 
 // Paints a 126×126 silhouette (figure = 1) as dark on white.

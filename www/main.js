@@ -65,7 +65,7 @@ async function measure() {
     latest = samples;
     frame ||= requestAnimationFrame(() => {
       frame = 0;
-      if (latest) drawHistogram($("histogram"), wasm.summarize(latest));
+      if (latest) drawHistogram($("histogram"), { ...wasm.summarize(latest), samples: latest });
     });
   };
   const { pixels, label } = input;
