@@ -2,6 +2,8 @@
 // software WebGPU (SwiftShader), and page utilities. Nothing is downloaded: playwright-core
 // drives /usr/bin/chromium.
 import { spawn } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -85,4 +87,22 @@ export function barPixels(page, selector, host = null) {
     }
     return n;
   }, [selector, host]);
+}
+
+/**
+ * Registers the suite's before/after hooks: the server and a Chromium with WebGPU, shared by the
+ * file's tests. Returns an object whose `server` and `browser` are set once `before` has run.
+ */
+export function suite() {
+  const shared = { server: null, browser: null };
+  before(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    shared.server = await startServer();
+    shared.browser = await launchChromium();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    shared.server?.close();
+  });
+  return shared;
 }

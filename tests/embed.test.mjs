@@ -1,29 +1,16 @@
 // The <bayes-ruler> widget on the example docs page: two widgets share one model, both draw;
 // and the backend choice: Chromium without WebGPU falls back to the CPU and says why.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
-import { ARTIFACTS, barPixels, launchChromium, openPage, startServer, waitForRun } from "./browser.mjs";
+import { ARTIFACTS, barPixels, launchChromium, openPage, waitForRun, suite } from "./browser.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const shared = suite();
 
 const widgetStates = (page) =>
   page.evaluate(() => [...document.querySelectorAll("bayes-ruler")].map((w) => w.dataset.state));
 
 test("two widgets on one docs page share one model and both draw", { timeout: 240_000 }, async () => {
-  const { page, errors, foreign, requests } = await openPage(browser, `${server.url}embed.html?n=120`);
+  const { page, errors, foreign, requests } = await openPage(shared.browser, `${shared.server.url}embed.html?n=120`);
   await page.waitForFunction(
     () => [...document.querySelectorAll("bayes-ruler")].every((w) => ["done", "error"].includes(w.dataset.state)),
     null,
@@ -53,7 +40,7 @@ test("two widgets on one docs page share one model and both draw", { timeout: 24
 });
 
 test("the page runs on WebGPU when asked (SwiftShader here)", { timeout: 240_000 }, async () => {
-  const { page, errors } = await openPage(browser, `${server.url}?n=8&backend=webgpu`);
+  const { page, errors } = await openPage(shared.browser, `${shared.server.url}?n=8&backend=webgpu`);
   await waitForRun(page, 1);
   assert.equal(await page.evaluate(() => document.body.dataset.state), "done", await page.textContent("#status"));
   assert.match(await page.textContent("#backend"), /backend: WebGPU/);
@@ -65,7 +52,7 @@ test("the page runs on WebGPU when asked (SwiftShader here)", { timeout: 240_000
 test("without WebGPU the page falls back to the CPU and says why", { timeout: 240_000 }, async () => {
   const plain = await launchChromium({ webgpu: false });
   try {
-    const { page, errors } = await openPage(plain, `${server.url}?n=50`);
+    const { page, errors } = await openPage(plain, `${shared.server.url}?n=50`);
     await waitForRun(page, 1);
     assert.equal(await page.evaluate(() => document.body.dataset.state), "done", await page.textContent("#status"));
     const badge = await page.textContent("#backend");

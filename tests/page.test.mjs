@@ -1,25 +1,13 @@
 // The demo page end to end in Debian's Chromium: the built-in silhouette, the gallery, uploads
 // (file picker, drop, paste), verdicts, every bad file's message, cancellation, keyboard use,
 // no request leaving the origin. Screenshots go to tests/artifacts/.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { deflateSync } from "node:zlib";
-import { ARTIFACTS, barPixels, launchChromium, openPage, startServer, waitForRun } from "./browser.mjs";
+import { ARTIFACTS, barPixels, openPage, waitForRun, suite } from "./browser.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  server = await startServer();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const shared = suite();
 
 const example = (name) => readFile(new URL(`../www/examples/${name}`, import.meta.url));
 
@@ -58,7 +46,7 @@ function png(width, height, { colorType = 0, rows = null, cut = false } = {}) {
 const grayRows = (w, h, v) => Buffer.concat(Array.from({ length: h }, () => Buffer.from([0, ...Array(w).fill(v)])));
 
 test("the page samples the built-in silhouette and draws the histogram", { timeout: 240_000 }, async () => {
-  const { page, foreign, errors } = await openPage(browser, `${server.url}?n=200`);
+  const { page, foreign, errors } = await openPage(shared.browser, `${shared.server.url}?n=200`);
   await waitForRun(page, 1);
   const state = await page.evaluate(() => document.body.dataset.state);
   assert.equal(state, "done", `page ended in ${state}: ${await page.textContent("#status")}`);
@@ -76,7 +64,7 @@ test("the page samples the built-in silhouette and draws the histogram", { timeo
 });
 
 test("gallery clicks and keyboard use measure the chosen example", { timeout: 240_000 }, async () => {
-  const { page, errors } = await openPage(browser, `${server.url}?n=60`);
+  const { page, errors } = await openPage(shared.browser, `${shared.server.url}?n=60`);
   await waitForRun(page, 1);
   await page.locator(".thumb.spider").first().click();
   await waitForRun(page, 2);
@@ -94,7 +82,7 @@ test("gallery clicks and keyboard use measure the chosen example", { timeout: 24
 });
 
 test("an uploaded child is confident and an uploaded spider is uncertain", { timeout: 240_000 }, async () => {
-  const { page, errors } = await openPage(browser, `${server.url}?n=300`);
+  const { page, errors } = await openPage(shared.browser, `${shared.server.url}?n=300`);
   await waitForRun(page, 1);
   await page.setInputFiles("#file", { name: "child.png", mimeType: "image/png", buffer: await example("child.png") });
   await waitForRun(page, 2);
@@ -110,7 +98,7 @@ test("an uploaded child is confident and an uploaded spider is uncertain", { tim
 });
 
 test("drop and paste take an image too", { timeout: 240_000 }, async () => {
-  const { page, errors } = await openPage(browser, `${server.url}?n=40`);
+  const { page, errors } = await openPage(shared.browser, `${shared.server.url}?n=40`);
   await waitForRun(page, 1);
   const bytes = [...(await example("child.png"))];
   await page.evaluate((bytes) => {
@@ -135,7 +123,7 @@ test("drop and paste take an image too", { timeout: 240_000 }, async () => {
 });
 
 test("every bad file gets its message and the page keeps working", { timeout: 240_000 }, async () => {
-  const { page, errors } = await openPage(browser, `${server.url}?n=30`);
+  const { page, errors } = await openPage(shared.browser, `${shared.server.url}?n=30`);
   await waitForRun(page, 1);
   const child = await example("child.png");
   const cases = [
@@ -165,7 +153,7 @@ test("every bad file gets its message and the page keeps working", { timeout: 24
 });
 
 test("a running measurement can be cancelled", { timeout: 240_000 }, async () => {
-  const { page, errors } = await openPage(browser, `${server.url}?n=100000`);
+  const { page, errors } = await openPage(shared.browser, `${shared.server.url}?n=100000`);
   await page.waitForFunction(() => document.getElementById("progress").value > 0, null, { timeout: 120_000 });
   await page.click("#cancel");
   await waitForRun(page, 1);
