@@ -74,6 +74,7 @@ pub(crate) fn fresh_seed() -> Result<u64, RulerError> {
 }
 
 pub(crate) fn cpu_device() -> Result<Device, RulerError> {
+    super::run_static_constructors();
     if let Some(device) = CPU.with_borrow(|d| d.clone()) {
         return Ok(device);
     }
@@ -85,6 +86,7 @@ pub(crate) fn cpu_device() -> Result<Device, RulerError> {
 
 /// The page's WebGPU device, initialised on first use; concurrent callers await the same start.
 pub async fn webgpu_device() -> Result<Device, RulerError> {
+    super::run_static_constructors();
     enum Next {
         Done(Result<Device, RulerError>),
         Wait(Promise),

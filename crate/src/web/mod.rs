@@ -35,9 +35,16 @@ unsafe extern "C" {
 /// cost about 1 ms each time here and made a one-pass call take ~90 ms.
 #[wasm_bindgen(start)]
 pub fn start() {
-    // SAFETY: runs before any other export (wasm-bindgen calls the start function on
-    // instantiation), and nothing else calls the constructors.
-    unsafe { __wasm_call_ctors() }
+    run_static_constructors();
+}
+
+/// Runs the static constructors exactly once. Besides `start`, every device entry point calls
+/// it: hosts that skip the start function (wasm-bindgen-test's runner does) would otherwise
+/// meet empty kernel registries (cubecl panics "Expected type cube.f32 to implement ...").
+pub(crate) fn run_static_constructors() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    // SAFETY: `Once` guarantees a single call, and nothing else calls the constructors.
+    ONCE.call_once(|| unsafe { __wasm_call_ctors() });
 }
 
 impl From<RulerError> for JsValue {
