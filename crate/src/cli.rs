@@ -336,7 +336,7 @@ fn eval(options: &Options) -> Result<(), RulerError> {
     use crate::evaluate::{
         assess, auroc, coverage90, mode_share, rate_above, rmse, threshold_at_false_alarm,
     };
-    use crate::verdict::spread_score;
+    use crate::verdict::{SPREAD_SCORES, spread_score};
     let passes = options.number("passes", 100.0)? as usize;
     let dir = options.get("report-dir").unwrap_or("trained");
     let n_children = options.number("children", 200.0)? as usize;
@@ -358,10 +358,10 @@ fn eval(options: &Options) -> Result<(), RulerError> {
     // The spread score is chosen on validation data only: children vs validation spiders.
     let scores = |set: &[crate::evaluate::Assessment], name: &str| -> Vec<f64> {
         set.iter()
-            .map(|a| spread_score(name, a.mean, a.std))
+            .map(|a| spread_score(name, &a.spread()))
             .collect()
     };
-    let candidates: Vec<(&str, f64)> = ["std", "cv"]
+    let candidates: Vec<(&str, f64)> = SPREAD_SCORES
         .into_iter()
         .map(|name| {
             (
@@ -418,7 +418,7 @@ fn eval(options: &Options) -> Result<(), RulerError> {
         "data_seed": DATA_SEED,
         "passes_per_image": passes,
         "spread_score": score,
-        "spread_score_choice": "the candidate (std in px, or cv = std / mean) with the higher AUROC of validation children vs validation spiders; the test set is not used",
+        "spread_score_choice": "the candidate (std in px; cv = std / mean; ci90_rel = width of the central 90% interval / median) with the highest AUROC of validation children vs validation spiders; the test set is not used",
         "validation": {
             "children": val.len(),
             "spiders": val_spiders.len(),
@@ -501,7 +501,7 @@ fn predict(args: &[String]) -> Result<(), RulerError> {
         };
         let s =
             Summary::of(&heights).ok_or_else(|| RulerError::Device("non-finite heights".into()))?;
-        let verdict = crate::verdict::verdict(s.mean, s.std, &threshold);
+        let verdict = crate::verdict::verdict(&crate::verdict::Spread::of(&s), &threshold);
         let share = crate::evaluate::mode_share(&heights);
         if json {
             let line = serde_json::json!({

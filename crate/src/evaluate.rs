@@ -9,6 +9,7 @@ use crate::error::RulerError;
 use crate::inference::sample_heights;
 use crate::model::BayesianCnn;
 use crate::stats::Summary;
+use crate::verdict::Spread;
 
 /// What the model said about one image.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -19,12 +20,26 @@ pub struct Assessment {
     pub is_child: bool,
     /// Predictive mean.
     pub mean: f64,
-    /// Predictive standard deviation: the spread score of the out-of-distribution test.
+    /// Predictive standard deviation.
     pub std: f64,
+    /// Predictive median.
+    pub median: f64,
     /// Central 90% interval.
     pub ci90: [f64; 2],
     /// Fraction of samples within ±1 px of the mode.
     pub mode_share: f64,
+}
+
+impl Assessment {
+    /// What the spread scores read.
+    pub fn spread(&self) -> Spread {
+        Spread {
+            mean: self.mean,
+            std: self.std,
+            median: self.median,
+            ci90: self.ci90,
+        }
+    }
 }
 
 /// Fraction of samples within ±1 px of the mode of their 1-px histogram.
@@ -61,6 +76,7 @@ pub fn assess(
                 is_child: matches!(e.kind, Kind::Child(_)),
                 mean: s.mean,
                 std: s.std,
+                median: s.median,
                 ci90: s.ci90,
                 mode_share: mode_share(&samples),
             })

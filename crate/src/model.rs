@@ -30,12 +30,14 @@ pub struct BayesianCnnConfig {
     /// Side (and stride) of both max-pools: "large" pools, as in the article.
     #[config(default = 4)]
     pub pool: usize,
-    /// Height (px) that a zero network output stands for: targets are standardised, so the
-    /// initial network predicts a mid-frame height instead of 0 and training starts near scale.
+    /// Height (px) that a zero network output stands for, so that the initial network predicts
+    /// a mid-frame height instead of 0.
     #[config(default = 64.0)]
     pub output_offset: f64,
-    /// Pixels per unit of network output.
-    #[config(default = 32.0)]
+    /// Pixels per unit of network output. 1, as in the article (the net outputs pixels): a
+    /// larger scale (32 was tried) also multiplies the weight noise's effect on the output,
+    /// and the trained posterior came out badly calibrated (trained/README.md has the figures).
+    #[config(default = 1.0)]
     pub output_scale: f64,
 }
 
@@ -112,7 +114,7 @@ impl BayesianCnn {
         max_pool2d(x, MaxPoolOptions::new([self.pool, self.pool]))
     }
 
-    /// Network output (standardised) → height in pixels.
+    /// Network output → height in pixels (offset + scale · y).
     pub fn to_pixels<const D: usize>(&self, y: Tensor<D>) -> Tensor<D> {
         y.mul_scalar(self.output_scale)
             .add_scalar(self.output_offset)

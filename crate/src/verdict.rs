@@ -4,10 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::stats::Summary;
+
 /// `trained/threshold.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Threshold {
-    /// The spread score: `"std"` (predictive standard deviation, px) or `"cv"` (std / mean).
+    /// The spread score: one of [`SPREAD_SCORES`].
     pub score: String,
     /// Scores above this are "uncertain".
     pub threshold: f64,
@@ -28,17 +30,47 @@ pub fn shipped_threshold() -> Threshold {
     })
 }
 
-/// The spread score named `score` of a prediction with this mean and standard deviation.
-pub fn spread_score(score: &str, mean: f64, std: f64) -> f64 {
-    match score {
-        "cv" => std / mean.abs().max(1.0),
-        _ => std,
+/// What the spread scores read of a prediction's samples.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread {
+    pub mean: f64,
+    pub std: f64,
+    pub median: f64,
+    /// Central 90% interval `[5th, 95th percentile]`.
+    pub ci90: [f64; 2],
+}
+
+impl Spread {
+    pub fn of(summary: &Summary) -> Self {
+        Spread {
+            mean: summary.mean,
+            std: summary.std,
+            median: summary.median,
+            ci90: summary.ci90,
+        }
     }
 }
 
-/// "confident" or "uncertain" for a prediction's mean and standard deviation.
-pub fn verdict(mean: f64, std: f64, threshold: &Threshold) -> &'static str {
-    let score = spread_score(&threshold.score, mean, std);
+/// The candidate spread scores, in the order `eval` tries them on validation data:
+/// - `"std"`: the predictive standard deviation (px);
+/// - `"cv"`: std / mean, so a small figure's spread counts as much as a tall one's;
+/// - `"ci90_rel"`: width of the central 90% interval / median. Unlike the std it ignores the
+///   rare far-out samples that the posterior's tails produce, which make the std of even 1000
+///   samples of one image vary by half from run to run.
+pub const SPREAD_SCORES: [&str; 3] = ["std", "cv", "ci90_rel"];
+
+/// The spread score named `score` (one of [`SPREAD_SCORES`]; anything else reads as "std").
+pub fn spread_score(score: &str, s: &Spread) -> f64 {
+    match score {
+        "cv" => s.std / s.mean.abs().max(1.0),
+        "ci90_rel" => (s.ci90[1] - s.ci90[0]) / s.median.abs().max(1.0),
+        _ => s.std,
+    }
+}
+
+/// "confident" or "uncertain" for a prediction's spread.
+pub fn verdict(spread: &Spread, threshold: &Threshold) -> &'static str {
+    let score = spread_score(&threshold.score, spread);
     if score.is_finite() && score <= threshold.threshold {
         "confident"
     } else {

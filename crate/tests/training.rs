@@ -67,12 +67,47 @@ fn evaluation_figures_on_known_inputs() {
 
 #[test]
 fn the_shipped_threshold_parses_and_decides() {
-    use bayes_ruler::verdict::{THRESHOLD_JSON, Threshold, verdict};
+    use bayes_ruler::verdict::{SPREAD_SCORES, Spread, THRESHOLD_JSON, Threshold, verdict};
     let t: Threshold = serde_json::from_str(THRESHOLD_JSON).expect("trained/threshold.json");
     assert!(t.threshold.is_finite() && t.threshold > 0.0);
-    assert_eq!(verdict(60.0, 0.0, &t), "confident");
-    assert_eq!(verdict(60.0, f64::NAN, &t), "uncertain");
-    assert_eq!(verdict(60.0, 1e6, &t), "uncertain");
+    assert!(
+        SPREAD_SCORES.contains(&t.score.as_str()),
+        "score {}",
+        t.score
+    );
+    let spread = |std: f64, half_width: f64| Spread {
+        mean: 60.0,
+        std,
+        median: 60.0,
+        ci90: [60.0 - half_width, 60.0 + half_width],
+    };
+    assert_eq!(verdict(&spread(0.0, 0.0), &t), "confident");
+    assert_eq!(verdict(&spread(f64::NAN, f64::NAN), &t), "uncertain");
+    assert_eq!(verdict(&spread(1e6, 1e6), &t), "uncertain");
+}
+
+#[test]
+fn spread_scores_read_what_they_say_and_the_interval_score_ignores_rare_outliers() {
+    use bayes_ruler::stats::Summary;
+    use bayes_ruler::verdict::{Spread, spread_score};
+    let s = Spread {
+        mean: 50.0,
+        std: 2.0,
+        median: 40.0,
+        ci90: [38.0, 46.0],
+    };
+    assert_eq!(spread_score("std", &s), 2.0);
+    assert_eq!(spread_score("cv", &s), 0.04);
+    assert_eq!(spread_score("ci90_rel", &s), 0.2);
+    // 1000 samples spread evenly over 59–61 px, then the same with 4 far-out samples: the std
+    // more than triples, the interval score hardly moves.
+    let tight: Vec<f32> = (0..1000).map(|i| 59.0 + 2.0 * i as f32 / 999.0).collect();
+    let mut tailed = tight.clone();
+    tailed[..4].copy_from_slice(&[100.0, 110.0, 120.0, 10.0]);
+    let score = |name: &str, x: &[f32]| spread_score(name, &Spread::of(&Summary::of(x).unwrap()));
+    assert!(score("std", &tailed) > 3.0 * score("std", &tight));
+    let (a, b) = (score("ci90_rel", &tight), score("ci90_rel", &tailed));
+    assert!((b - a).abs() < 0.01 * a, "ci90_rel {a} vs {b}");
 }
 
 #[test]

@@ -81,7 +81,7 @@ fn committed_weights_do_what_their_report_says() {
     let threshold = shipped_threshold();
     let score = |set: &[bayes_ruler::evaluate::Assessment]| -> Vec<f64> {
         set.iter()
-            .map(|a| spread_score(&threshold.score, a.mean, a.std))
+            .map(|a| spread_score(&threshold.score, &a.spread()))
             .collect()
     };
     let (r, c, a) = (

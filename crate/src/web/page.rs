@@ -15,7 +15,7 @@ use crate::error::RulerError;
 use crate::evaluate::mode_share;
 use crate::preprocess::silhouette_from_bytes;
 use crate::stats::{Histogram, Summary};
-use crate::verdict::{shipped_threshold, spread_score, verdict};
+use crate::verdict::{Spread, shipped_threshold, spread_score, verdict};
 use crate::weights::load_embedded;
 
 /// What every prediction reports about its samples.
@@ -39,10 +39,11 @@ pub(crate) fn report(samples: &[f32]) -> Result<JsValue, RulerError> {
         RulerError::InvalidInput("the samples are empty or hold a non-finite value".into())
     })?;
     let threshold = shipped_threshold();
+    let spread = Spread::of(&summary);
     to_js(&Report {
         mode_share: mode_share(samples),
-        spread: spread_score(&threshold.score, summary.mean, summary.std),
-        verdict: verdict(summary.mean, summary.std, &threshold),
+        spread: spread_score(&threshold.score, &spread),
+        verdict: verdict(&spread, &threshold),
         histogram: summary.histogram,
         mean: summary.mean,
         std: summary.std,
@@ -58,7 +59,8 @@ pub fn summarize(samples: &Float32Array) -> Result<JsValue, JsValue> {
     Ok(report(&samples.to_vec())?)
 }
 
-/// The verdict's rule: `{ score: "std" | "cv", threshold }` (confident when score ≤ threshold).
+/// The verdict's rule: `{ score: "std" | "cv" | "ci90_rel", threshold }` (confident when
+/// score ≤ threshold).
 #[wasm_bindgen(js_name = verdictRule)]
 pub fn verdict_rule() -> Result<JsValue, JsValue> {
     Ok(to_js(&shipped_threshold())?)
