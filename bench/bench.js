@@ -2,20 +2,30 @@
 // bayes-ruler's batched exact sampling and 1-pass calls on each of its backends, and the same
 // network with TensorFlow.js on each of its backends. bench/run.mjs calls window.bench.run.
 import init, { Estimator, demoSilhouette, modelParameters } from "/pkg/bayes_ruler.js";
+import { WorkerPool } from "/worker-pool.js";
 import { tfjsNetwork } from "./tfjs-net.js";
 
 const tf = globalThis.tf;
-const wasmExports = await init();
+// Compiled once: the page and the CPU workers instantiate the same module, as the demo does.
+const module = await WebAssembly.compileStreaming(fetch("/pkg/bayes_ruler_bg.wasm"));
+const wasmExports = await init({ module_or_path: module });
 const pixels = demoSilhouette();
 const params = await modelParameters();
 const estimators = {};
 let tfjsBackend = null;
 let tfjsNet = null;
 
+/** "cpu-workers": the demo's CPU path, one worker per core (up to 4) sharing out the passes. */
+async function create(backend) {
+  if (backend !== "cpu-workers") return Estimator.create({ backend });
+  const workers = Math.min(4, navigator.hardwareConcurrency || 1);
+  return WorkerPool.create(module, workers, await Estimator.create({ backend: "cpu" }));
+}
+
 async function ours(backend, mode, n, chunk) {
-  estimators[backend] ??= await Estimator.create({ backend });
+  estimators[backend] ??= await create(backend);
   const est = estimators[backend];
-  if (est.backend !== backend) throw new Error(`asked for ${backend}, got ${est.backend}`);
+  if (est.backend !== backend.replace("-workers", "")) throw new Error(`asked for ${backend}, got ${est.backend}`);
   const start = performance.now();
   let samples;
   if (mode === "batched") {

@@ -1,6 +1,7 @@
 // Benchmarks in headless Chromium (same page, same image, same weights), printed as a table with
 // the ratios the README quotes, and written to bench/results.json. Usage (after a build of pkg/):
-//   node bench/run.mjs [--quick]
+//   node bench/run.mjs [--quick] [--only=ours|tfjs]
+// (--only skips the other implementation and the scaling runs, and does not write results.json)
 // Cases whose per-sample cost is high on this machine's software adapters run fewer samples; the
 // table gives n for every row and compares per-sample times.
 import { writeFile } from "node:fs/promises";
@@ -10,10 +11,13 @@ import { launchChromium, startServer } from "../tests/browser.mjs";
 const quick = process.argv.includes("--quick");
 const REPEATS = quick ? 1 : 3;
 const N = quick ? 200 : 1000;
+const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 
 const cases = [
   { impl: "ours", backend: "cpu", mode: "batched", n: N },
   { impl: "ours", backend: "cpu", mode: "sequential", n: N },
+  { impl: "ours", backend: "cpu-workers", mode: "batched", n: N },
+  { impl: "ours", backend: "cpu-workers", mode: "sequential", n: quick ? 50 : 200 },
   { impl: "ours", backend: "webgpu", mode: "batched", n: 64 },
   { impl: "ours", backend: "webgpu", mode: "sequential", n: 32 },
   { impl: "tfjs", backend: "wasm", mode: "sequential", n: N },
@@ -50,13 +54,13 @@ async function measure(c, repeats) {
 }
 
 const results = [];
-for (const c of cases) {
+for (const c of cases.filter((c) => !only || c.impl === only)) {
   const r = await measure(c, REPEATS);
   results.push(r);
   console.error(r.error ? `${c.impl} ${c.backend} ${c.mode}: ${r.error}` : `${c.impl} ${c.backend} ${c.mode} n=${c.n}: ${r.msPerSample.toFixed(2)} ms/sample`);
 }
 const scaled = [];
-for (const c of scaling) scaled.push(await measure(c, 1));
+if (!only) for (const c of scaling) scaled.push(await measure(c, 1));
 await browser.close();
 server.close();
 
@@ -69,7 +73,7 @@ for (const r of results) console.log(row(r));
 
 const find = (impl, backend, mode) => results.find((r) => r.impl === impl && r.backend === backend && r.mode === mode && !r.error);
 const ratios = [];
-for (const backend of ["cpu", "webgpu"]) {
+for (const backend of ["cpu", "cpu-workers", "webgpu"]) {
   const b = find("ours", backend, "batched");
   const s = find("ours", backend, "sequential");
   if (b && s) ratios.push([`ours ${backend}: batched vs 1-pass calls`, s.msPerSample / b.msPerSample]);
@@ -91,4 +95,4 @@ console.log("\nScaling (ours, cpu, batched, one run each):\n\n| n | time | ms / 
 for (const r of scaled) {
   console.log(r.error ? `| ${r.n} | ${r.error} |` : `| ${r.n} | ${(r.ms / 1000).toFixed(2)} s | ${r.msPerSample.toFixed(2)} | ${r.wasmMemoryMB.toFixed(0)} MiB | ${r.jsHeapMB?.toFixed(0) ?? "—"} MiB |`);
 }
-await writeFile(new URL("./results.json", import.meta.url), JSON.stringify({ browser: browserVersion, cpus: os.cpus().length, cpu: os.cpus()[0].model, adapter, repeats: REPEATS, results, ratios, scaling: scaled }, null, 2));
+if (!only) await writeFile(new URL("./results.json", import.meta.url), JSON.stringify({ browser: browserVersion, cpus: os.cpus().length, cpu: os.cpus()[0].model, adapter, repeats: REPEATS, results, ratios, scaling: scaled }, null, 2));

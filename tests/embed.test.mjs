@@ -18,7 +18,9 @@ test("two widgets on one docs page share one model and both draw", { timeout: 24
   );
   assert.deepEqual(await widgetStates(page), ["done", "done"]);
   for (const id of ["#child", "#spider"]) {
-    assert.ok((await barPixels(page, ".histogram", id)) > 100, `${id} drew no histogram`);
+    // The widget's plot is 56 px tall and bins are ~2 px wide: a tight child's few bars, partly
+    // under the 2-px mean line, can be under 100 bar-coloured pixels.
+    assert.ok((await barPixels(page, ".histogram", id)) > 20, `${id} drew no histogram`);
     const caption = await page.evaluate((id) => document.querySelector(id).shadowRoot.querySelector(".caption").textContent, id);
     assert.match(caption, /^(about \d+ px, confident|uncertain: )/, `${id}: ${caption}`);
     assert.equal(await page.evaluate((id) => document.querySelector(id).result.samples.length, id), 120);
@@ -56,7 +58,7 @@ test("without WebGPU the page falls back to the CPU and says why", { timeout: 24
     await waitForRun(page, 1);
     assert.equal(await page.evaluate(() => document.body.dataset.state), "done", await page.textContent("#status"));
     const badge = await page.textContent("#backend");
-    assert.match(badge, /backend: CPU \((this browser has no WebGPU|WebGPU found no adapter|.*WebGPU.*)\)/);
+    assert.match(badge, /backend: CPU( on \d+ workers)? \((this browser has no WebGPU|WebGPU found no adapter|.*WebGPU.*)\)/);
     await page.screenshot({ path: new URL("cpu-fallback.png", ARTIFACTS).pathname, fullPage: true });
     assert.deepEqual(errors, []);
   } finally {

@@ -90,7 +90,7 @@ test("Firefox: the page measures the built-in toddler and an example", { timeout
   const status = await run("return document.getElementById('status').textContent");
   assert.equal(state, "done", status);
   const badge = await run("return document.getElementById('backend').textContent");
-  assert.match(badge, /backend: (WebGPU|CPU \(.+\))/);
+  assert.match(badge, /backend: (WebGPU|CPU( on \d+ workers)? \(.+\))/);
   assert.match(await run("return document.getElementById('summary').textContent"), /100 passes in \d+ ms/);
   assert.match(await run("return document.getElementById('verdict').textContent"), /^(about \d+ px, confident|uncertain: )/);
   const bars = await run(`

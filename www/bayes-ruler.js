@@ -4,7 +4,8 @@
 //   <bayes-ruler src="examples/child.png" samples="500"></bayes-ruler>
 //
 // Attributes: `src` (an image URL on the page's origin; without it, the built-in toddler),
-// `samples` (passes, default 500), `backend` (read once per page: "auto" | "webgpu" | "cpu").
+// `samples` (passes, default 500), `backend` and `threads` (read once per page: "auto" |
+// "webgpu" | "cpu", and "auto" | the number of CPU workers, 1 for none).
 // Every widget on a page shares one wasm module, one device and one copy of the weights
 // (ruler.js) and their requests run one after another. Events: `result` (detail: the
 // prediction) and `error` (detail: the Error). State for styling: the `data-state` attribute.
@@ -96,7 +97,7 @@ class BayesRuler extends HTMLElement {
     progress.max = n || 1;
     progress.value = 0;
     try {
-      await loadEstimator(this.getAttribute("backend") ?? "auto");
+      await loadEstimator(this.getAttribute("backend") ?? "auto", this.getAttribute("threads") ?? "auto");
       if (!Number.isInteger(n)) throw new Error(`samples="${this.getAttribute("samples")}" is not a positive integer`);
       const onProgress = ({ done, samples }) => {
         if (stale()) return;

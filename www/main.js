@@ -84,7 +84,8 @@ async function measure() {
       `mean ${result.mean.toFixed(1)} px, std ${result.std.toFixed(2)} px, ` +
       `90% interval ${result.ci90[0].toFixed(1)}–${result.ci90[1].toFixed(1)} px, ` +
       `${(100 * result.modeShare).toFixed(0)}% within ±1 px of the mode ` +
-      `(${result.samples.length} passes in ${result.elapsedMs.toFixed(0)} ms on ${result.backend})`;
+      `(${result.samples.length} passes in ${result.elapsedMs.toFixed(0)} ms on ${result.backend}` +
+      `${result.workers > 1 ? `, ${result.workers} workers` : ""})`;
     setStatus(`done: ${label}`);
     finish("done");
   } catch (e) {
@@ -181,7 +182,7 @@ function wireInputs() {
 async function main() {
   if (params.has("n")) $("samples").value = params.get("n");
   setStatus("initialising the model…");
-  const est = await loadEstimator(params.get("backend") ?? "auto");
+  const est = await loadEstimator(params.get("backend") ?? "auto", params.get("threads") ?? "auto");
   side = wasm.imageSide();
   $("samples").max = String(wasm.maxSamples());
   const badge = $("backend");

@@ -1,14 +1,60 @@
 // One model per page: the wasm module, one Estimator (one device, one copy of the weights), and
 // a queue, because an estimator runs one prediction at a time (it rejects a second with "busy").
-// Used by the demo page and by every <bayes-ruler> widget on a page.
+// On the CPU backend the passes are shared out to a pool of Web Workers (worker-pool.js), one
+// per core up to MAX_WORKERS. Used by the demo page and by every <bayes-ruler> widget on a page.
 import init, * as wasm from "./pkg/bayes_ruler.js";
+import { WorkerPool } from "./worker-pool.js";
+
+/** More workers cost memory (a wasm instance each, ~25 MiB after 1000 passes) for little gain. */
+export const MAX_WORKERS = 4;
 
 let estimator = null;
 let queue = Promise.resolve();
 
-/** The page's estimator, created on first use. `backend`: "auto" | "webgpu" | "cpu". */
-export function loadEstimator(backend = "auto") {
-  estimator ??= init().then(() => wasm.Estimator.create({ backend }));
+/** The module compiled once, to instantiate on the page and in every worker. */
+async function compileModule() {
+  const url = new URL("./pkg/bayes_ruler_bg.wasm", import.meta.url);
+  try {
+    return await WebAssembly.compileStreaming(fetch(url));
+  } catch {
+    // A server that does not send application/wasm.
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
+    return WebAssembly.compile(await response.arrayBuffer());
+  }
+}
+
+/** Workers for the CPU path: "auto" = one per core up to MAX_WORKERS; 1 = the page's thread. */
+function workerCount(threads) {
+  if (threads === "auto" || threads == null) {
+    return Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1);
+  }
+  const n = Number(threads);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`threads must be "auto" or an integer from 1 to 64, got ${threads}`);
+  return n;
+}
+
+async function start(backend, threads) {
+  const count = workerCount(threads);
+  const module = await compileModule();
+  await init({ module_or_path: module });
+  const single = await wasm.Estimator.create({ backend });
+  if (single.backend !== "cpu" || count < 2 || typeof Worker === "undefined") return single;
+  try {
+    return await WorkerPool.create(module, count, single);
+  } catch (e) {
+    // E.g. a page that embeds the widget from another origin (workers must be same-origin).
+    console.warn(`bayes-ruler: sampling on the page's thread, the workers did not start: ${e.message}`);
+    return single;
+  }
+}
+
+/**
+ * The page's estimator, created on first use. `backend`: "auto" | "webgpu" | "cpu";
+ * `threads`: "auto" | a number of CPU workers (1 samples on the page's thread).
+ */
+export function loadEstimator(backend = "auto", threads = "auto") {
+  estimator ??= start(backend, threads);
   return estimator;
 }
 
@@ -33,8 +79,9 @@ export function describe(result) {
   return `uncertain: this does not look like a child (the answers spread over ${px(lo)}–${px(hi)})`;
 }
 
-/** "WebGPU" or "CPU (reason)". */
+/** "WebGPU" or "CPU (reason)", with the number of workers when there are several. */
 export function backendLabel(est) {
   if (est.backend === "webgpu") return "WebGPU";
-  return est.fallbackReason ? `CPU (${est.fallbackReason})` : "CPU (requested)";
+  const workers = est.workers > 1 ? ` on ${est.workers} workers` : "";
+  return `CPU${workers} (${est.fallbackReason ?? "requested"})`;
 }
