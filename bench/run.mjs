@@ -1,6 +1,6 @@
 // Benchmarks in headless Chromium (same page, same image, same weights), printed as a table with
 // the ratios the README quotes, and written to bench/results.json. Usage (after a build of pkg/):
-//   node bench/run.mjs [--quick] [--only=ours|tfjs]
+//   node bench/run.mjs [--quick] [--only=ours|tfjs] [--repeats=N]
 // (--only skips the other implementation and the scaling runs, and does not write results.json)
 // Cases whose per-sample cost is high on this machine's software adapters run fewer samples; the
 // table gives n for every row and compares per-sample times.
@@ -9,7 +9,8 @@ import os from "node:os";
 import { launchChromium, startServer } from "../tests/browser.mjs";
 
 const quick = process.argv.includes("--quick");
-const REPEATS = quick ? 1 : 3;
+const repeatsArg = process.argv.find((a) => a.startsWith("--repeats="));
+const REPEATS = repeatsArg ? Number(repeatsArg.slice("--repeats=".length)) : quick ? 1 : 3;
 const N = quick ? 200 : 1000;
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 
@@ -27,7 +28,9 @@ const cases = [
   { impl: "tfjs", backend: "webgpu", mode: "sequential", n: quick ? 4 : 10 },
   { impl: "tfjs", backend: "webgpu", mode: "batched", n: quick ? 8 : 32 },
 ];
-const scaling = (quick ? [10, 100, 1000] : [10, 100, 1000, 10000]).map((n) => ({ impl: "ours", backend: "cpu", mode: "batched", n }));
+const scaling = ["cpu", "cpu-workers"].flatMap((backend) =>
+  (quick ? [10, 100, 1000] : [10, 100, 1000, 10000]).map((n) => ({ impl: "ours", backend, mode: "batched", n })),
+);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -91,8 +94,8 @@ if (bestOurs && bestTfjs) {
 }
 console.log("\n| ratio (speed-up) | × |\n| --- | --- |");
 for (const [name, x] of ratios) console.log(`| ${name} | ${x.toFixed(2)} |`);
-console.log("\nScaling (ours, cpu, batched, one run each):\n\n| n | time | ms / sample | wasm memory (peak so far) | JS heap |\n| --- | --- | --- | --- | --- |");
+console.log("\nScaling (ours, batched, one run each; memory: the page's wasm instance, whose memory never shrinks, and its JS heap; a worker's own instance is not visible from the page):\n\n| backend | n | time | ms / sample | page wasm memory (peak so far) | JS heap |\n| --- | --- | --- | --- | --- | --- |");
 for (const r of scaled) {
-  console.log(r.error ? `| ${r.n} | ${r.error} |` : `| ${r.n} | ${(r.ms / 1000).toFixed(2)} s | ${r.msPerSample.toFixed(2)} | ${r.wasmMemoryMB.toFixed(0)} MiB | ${r.jsHeapMB?.toFixed(0) ?? "—"} MiB |`);
+  console.log(r.error ? `| ${r.backend} | ${r.n} | ${r.error} |` : `| ${r.backend} | ${r.n} | ${(r.ms / 1000).toFixed(2)} s | ${r.msPerSample.toFixed(2)} | ${r.wasmMemoryMB.toFixed(0)} MiB | ${r.jsHeapMB?.toFixed(0) ?? "—"} MiB |`);
 }
 if (!only) await writeFile(new URL("./results.json", import.meta.url), JSON.stringify({ browser: browserVersion, cpus: os.cpus().length, cpu: os.cpus()[0].model, adapter, repeats: REPEATS, results, ratios, scaling: scaled }, null, 2));

@@ -13,10 +13,12 @@ echo "== native tests (cargo test)"
 CARGO_TARGET_DIR="$NATIVE_TARGET_DIR" cargo test --workspace
 
 echo "== browser tests in headless Chromium (wasm-bindgen-test; WebGPU required)"
-BAYES_RULER_REQUIRE_WEBGPU=1 with_wasm wasm-pack test --headless --chrome --release crate
+# The `web` profile (Cargo.toml) is the shipped module's: the tests run what ships, and one wasm
+# build of burn serves both the tests and pkg/.
+BAYES_RULER_REQUIRE_WEBGPU=1 with_wasm wasm-pack test --headless --chrome crate --profile web
 
 echo "== browser tests in headless Firefox (wasm-bindgen-test; the backend Firefox offers)"
-with_wasm wasm-pack test --headless --firefox --geckodriver "$(command -v geckodriver)" --release crate
+with_wasm wasm-pack test --headless --firefox --geckodriver "$(command -v geckodriver)" crate --profile web
 
 echo "== page and widget tests (Chromium via playwright-core, Firefox via geckodriver)"
 scripts/build-web.sh
