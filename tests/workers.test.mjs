@@ -1,7 +1,8 @@
 // The CPU path on several Web Workers (www/worker-pool.js) in Debian's Chromium: the merged
 // samples are exact independent draws (no repeated sequences; the distribution of one estimator's
 // samples, by a two-sample Kolmogorov–Smirnov test; the workers' parts alike), progress and
-// cancellation work across workers, and bad input is refused with the Estimator's own messages.
+// cancellation work across workers, bad input is refused with the Estimator's own messages, and
+// a worker that dies fails its request without hanging the page.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openPage, suite } from "./browser.mjs";
@@ -186,4 +187,31 @@ test("threads=1 samples on the page's thread; a bad threads value says what is w
   const other = await openPage(shared.browser, `${shared.server.url}?threads=many`);
   await other.page.waitForFunction(() => document.body.dataset.state === "error", null, { timeout: 120_000 });
   assert.match(await other.page.textContent("#status"), /threads must be "auto" or an integer from 1 to 64, got many/);
+});
+
+test("a worker that dies fails its request with a message, and later requests use the page's thread", { timeout: 300_000 }, async () => {
+  const { page, errors } = await poolPage(1);
+  const out = await page.evaluate(async () => {
+    const { WorkerPool } = await import("/worker-pool.js");
+    // Stand-ins for workers that are killed (out of memory, say) as soon as they get work.
+    class DyingWorker extends EventTarget {
+      postMessage(message) {
+        if (message.type === "run") setTimeout(() => this.dispatchEvent(Object.assign(new Event("error"), { message: "killed" })));
+      }
+      terminate() {}
+    }
+    const pool = new WorkerPool([new DyingWorker(), new DyingWorker()], est);
+    const pixels = wasm.demoSilhouette();
+    const before = pool.workers;
+    const failed = await pool.predictSilhouette(pixels, 100).then(() => null, (e) => e.message);
+    const after = await pool.predictSilhouette(pixels, 50);
+    return { before, failed, workers: pool.workers, n: after.samples.length, resultWorkers: after.workers ?? null, busy: pool.busy };
+  });
+  assert.equal(out.before, 2);
+  assert.equal(out.failed, "a sampling worker stopped: killed");
+  assert.equal(out.workers, 0);
+  assert.equal(out.n, 50);
+  assert.equal(out.resultWorkers, null, "the request after the crash ran on the page's estimator");
+  assert.equal(out.busy, false);
+  assert.deepEqual(errors, []);
 });

@@ -61,6 +61,7 @@ export class WorkerPool {
   #workers;
   #page; // the page's own CPU estimator: it answers requests the pool does not split
   #busy = false;
+  #broken = false;
   #nextId = 0;
 
   constructor(workers, pageEstimator) {
@@ -92,9 +93,9 @@ export class WorkerPool {
     return this.#busy || this.#page.busy;
   }
 
-  /** How many workers share a prediction. */
+  /** How many workers share a prediction (0 once one has died or the pool was terminated). */
   get workers() {
-    return this.#workers.length;
+    return this.#broken ? 0 : this.#workers.length;
   }
 
   /** As Estimator.predictSilhouette; the result also says `workers`. */
@@ -129,6 +130,7 @@ export class WorkerPool {
     const o = options ?? {};
     return (
       this.#workers.length > 0 &&
+      !this.#broken &&
       (pixels instanceof Float32Array || Array.isArray(pixels)) &&
       Number.isInteger(n) && n >= 1 && n <= maxSamples() &&
       typeof o === "object" &&
@@ -195,9 +197,11 @@ export class WorkerPool {
             settle(i);
           }
         };
-        // A worker that dies (out of memory, say) sends nothing more: its part ends here.
+        // A worker that dies (out of memory, say) sends nothing more: its part ends here, and
+        // later requests go to the page's estimator rather than wait on a dead worker.
         const onCrash = (e) => {
           fail(new Error(`a sampling worker stopped: ${e.message || "no message"}`));
+          this.#broken = true;
           settle(i);
         };
         listeners.set(worker, { listener, onCrash });
