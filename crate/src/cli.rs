@@ -24,7 +24,7 @@ commands:
                                          trained/contact-sheet.png
   train [--epochs E] [--seed S] [--estimator flipout|reparameterization]
         [--batch-size B] [--learning-rate LR] [--limit K] [--resume BPK] [--out PATH]
-        [--augment true]
+        [--augment true] [--kl-weight W]
                                          train on the generated children (first K only with
                                          --limit) and write the weights (default
                                          trained/model.bpk) and PATH's .json history
@@ -209,6 +209,7 @@ fn train(options: &Options) -> Result<(), RulerError> {
         .with_batch_size(options.number("batch-size", 5.0)? as usize)
         .with_learning_rate(options.number("learning-rate", 1e-3)?)
         .with_augment(options.get("augment").is_some_and(|v| v != "false"))
+        .with_kl_weight(options.number("kl-weight", 1.0)?)
         .with_estimator(estimator);
     let out = options
         .get("out")
@@ -305,6 +306,7 @@ fn save_run(
         "batch_size": config.batch_size,
         "learning_rate": config.learning_rate,
         "augment": config.augment,
+        "kl_weight": config.kl_weight,
         "output_scale": config.model.output_scale,
         "seed": config.seed,
         "data_seed": DATA_SEED,

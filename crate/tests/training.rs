@@ -27,6 +27,21 @@ fn one_epoch_on_a_small_subset_trains_and_reports_its_loss_terms() {
     );
     // KL/N of TFP's initial posterior: 14 768 weights × (½(mu² + σ² − 1) − ln σ) / 836 ≈ 44.
     assert!((40.0..50.0).contains(&e.kl_term), "{e:?}");
+
+    // The calibration experiment's knob: the same run with the KL term weighted twice.
+    let (_, doubled) = train(
+        &config.with_kl_weight(2.0),
+        &train_set[..20],
+        &validation[..5],
+        |_, _, _, _| {},
+        |_, _| {},
+    );
+    let d = &doubled[0];
+    assert!(
+        (d.loss - d.mse - d.kl_term).abs() < 1e-3 * d.loss.abs(),
+        "{d:?}"
+    );
+    assert!((80.0..100.0).contains(&d.kl_term), "{d:?}");
 }
 
 #[test]
