@@ -170,9 +170,13 @@ export class WorkerPool {
           w.removeEventListener("error", onCrash);
         }
         if (failure) return reject(failure);
-        const samples = concat(got);
-        const result = summarize(samples);
-        resolve(Object.assign(result, { samples, backend: "cpu", workers: parts.length, elapsedMs: performance.now() - start }));
+        try {
+          const samples = concat(got);
+          const result = summarize(samples);
+          resolve(Object.assign(result, { samples, backend: "cpu", workers: parts.length, elapsedMs: performance.now() - start }));
+        } catch (e) {
+          reject(e); // in a message listener, a throw would leave the request pending forever
+        }
       };
       const listeners = new Map();
       workers.forEach((worker, i) => {
