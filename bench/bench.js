@@ -2,12 +2,13 @@
 // bayes-ruler's batched exact sampling and 1-pass calls on each of its backends, and the same
 // network with TensorFlow.js on each of its backends. bench/run.mjs calls window.bench.run.
 import init, { Estimator, demoSilhouette, modelParameters } from "/pkg/bayes_ruler.js";
+import { compileModule, workerCount } from "/ruler.js";
 import { WorkerPool } from "/worker-pool.js";
 import { tfjsNetwork } from "./tfjs-net.js";
 
 const tf = globalThis.tf;
 // Compiled once: the page and the CPU workers instantiate the same module, as the demo does.
-const module = await WebAssembly.compileStreaming(fetch("/pkg/bayes_ruler_bg.wasm"));
+const module = await compileModule();
 const wasmExports = await init({ module_or_path: module });
 const pixels = demoSilhouette();
 const params = await modelParameters();
@@ -15,11 +16,10 @@ const estimators = {};
 let tfjsBackend = null;
 let tfjsNet = null;
 
-/** "cpu-workers": the demo's CPU path, one worker per core (up to 4) sharing out the passes. */
+/** "cpu-workers": the demo's CPU path, its default number of workers sharing out the passes. */
 async function create(backend) {
   if (backend !== "cpu-workers") return Estimator.create({ backend });
-  const workers = Math.min(4, navigator.hardwareConcurrency || 1);
-  return WorkerPool.create(module, workers, await Estimator.create({ backend: "cpu" }));
+  return WorkerPool.create(module, workerCount("auto"), await Estimator.create({ backend: "cpu" }));
 }
 
 async function ours(backend, mode, n, chunk) {

@@ -49,9 +49,9 @@ export function launchChromium({ webgpu = true } = {}) {
 
 /**
  * Opens `url` in a new page, recording requests that leave the server's origin, uncaught page
- * errors and console errors (a CSP violation is one).
+ * errors and console errors (a CSP violation is one). `beforeGoto(page)` runs first (e.g. routes).
  */
-export async function openPage(browser, url) {
+export async function openPage(browser, url, { beforeGoto = null } = {}) {
   const page = await browser.newPage();
   const origin = new URL(url).origin;
   const foreign = [];
@@ -66,6 +66,7 @@ export async function openPage(browser, url) {
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(`console: ${m.text()}`);
   });
+  await beforeGoto?.(page);
   await page.goto(url);
   return { page, foreign, errors, requests };
 }

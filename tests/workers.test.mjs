@@ -11,15 +11,10 @@ const shared = suite();
 
 /** A page of the demo's origin with the page's estimator (`threads` workers) as window.est. */
 async function poolPage(threads) {
-  const page = await shared.browser.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console: ${m.text()}`);
-  });
   // A document of the demo's origin that starts no estimator of its own (and no icon request).
-  await page.route("**/favicon.ico", (route) => route.fulfill({ status: 204 }));
-  await page.goto(`${shared.server.url}style.css`);
+  const { page, errors } = await openPage(shared.browser, `${shared.server.url}style.css`, {
+    beforeGoto: (page) => page.route("**/favicon.ico", (route) => route.fulfill({ status: 204 })),
+  });
   await page.evaluate(async (threads) => {
     const ruler = await import("/ruler.js");
     window.est = await ruler.loadEstimator("cpu", threads);

@@ -12,7 +12,7 @@ let estimator = null;
 let queue = Promise.resolve();
 
 /** The module compiled once, to instantiate on the page and in every worker. */
-async function compileModule() {
+export async function compileModule() {
   const url = new URL("./pkg/bayes_ruler_bg.wasm", import.meta.url);
   try {
     return await WebAssembly.compileStreaming(fetch(url));
@@ -25,7 +25,7 @@ async function compileModule() {
 }
 
 /** Workers for the CPU path: "auto" = one per core up to MAX_WORKERS; 1 = the page's thread. */
-function workerCount(threads) {
+export function workerCount(threads) {
   if (threads === "auto" || threads == null) {
     return Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 1);
   }

@@ -149,7 +149,6 @@ export class WorkerPool {
     const workers = this.#workers.slice(0, parts.length);
     const got = parts.map(() => new Float32Array(0));
     return new Promise((resolve, reject) => {
-      let running = parts.length;
       let failure = null;
       const cancelAll = () => workers.forEach((w) => w.postMessage({ type: "cancel", id }));
       const fail = (error) => {
@@ -163,7 +162,7 @@ export class WorkerPool {
       const settle = (i) => {
         if (settled[i]) return;
         settled[i] = true;
-        if (--running > 0) return;
+        if (!settled.every(Boolean)) return;
         signal?.removeEventListener("abort", onAbort);
         for (const [w, { listener, onCrash }] of listeners) {
           w.removeEventListener("message", listener);
