@@ -1,6 +1,7 @@
-//! Native benchmark of the sampling paths (`bayes-ruler bench`): exact batched sampling with and
-//! without skipping the background, one-pass calls (the article's method), the Flipout training
-//! pass, and a large matrix product for the device's practical peak.
+//! Native benchmark of the sampling paths (`bayes-ruler bench`, on the CPU or, in a `gpu` build,
+//! on Vulkan): exact batched sampling with either layer-2 kernel and without skipping the
+//! background, one-pass calls (the article's method), the Flipout training pass, and a large
+//! matrix product for the device's practical peak.
 
 use std::time::Instant;
 
@@ -9,8 +10,8 @@ use burn::tensor::{Device, Distribution, Tensor};
 use crate::data::demo_silhouette;
 use crate::error::RulerError;
 use crate::inference::{
-    ModelInput, WeightDraws, chunk_sizes, forward_draws, forward_draws_dense, image_tensor,
-    read_floats, sample_heights,
+    Layer2Kernel, ModelInput, WeightDraws, chunk_sizes, forward_draws, forward_draws_dense,
+    forward_draws_with, image_tensor, read_floats, sample_heights,
 };
 use crate::model::{BayesianCnn, BayesianCnnConfig};
 
@@ -56,29 +57,80 @@ fn row(name: &str, passes: usize, seconds: f64, flop_per_pass: f64) -> BenchRow 
     }
 }
 
+/// What to time: passes per batched run, the chunk sizes to try, repeats, and the side of the
+/// square matrix product that stands for the device's practical peak.
+#[derive(Debug, Clone)]
+pub struct BenchPlan {
+    /// Passes per timed batched run (one-pass calls time a tenth of them, at least 10).
+    pub passes: usize,
+    /// Passes per device call for the batched rows.
+    pub chunks: Vec<usize>,
+    /// Timed runs per row (after one warm-up run); the median is reported.
+    pub repeats: usize,
+    /// Side of the peak-reference matrix product.
+    pub matmul: usize,
+}
+
 /// Times every path on `device` with the demo silhouette.
 pub fn run(
     model: &BayesianCnn,
     device: &Device,
-    passes: usize,
-    repeats: usize,
+    plan: &BenchPlan,
 ) -> Result<Vec<BenchRow>, RulerError> {
+    let BenchPlan {
+        passes, repeats, ..
+    } = *plan;
     let flop = 2.0 * BayesianCnnConfig::new().macs_per_pass() as f64;
     let pixels = demo_silhouette().into_pixels();
     let input = ModelInput::new(model, &pixels, device)?;
     let image = image_tensor(&pixels, device)?;
     let mut rows = Vec::new();
-    for chunk in [8, 32, 128] {
+    for kernel in [Layer2Kernel::Grouped, Layer2Kernel::Unfolded] {
+        for &chunk in &plan.chunks {
+            let s = time(repeats, || {
+                for size in chunk_sizes(passes, chunk) {
+                    let draws = WeightDraws::sample(model, size);
+                    read_floats(forward_draws_with(model, &input, &draws, kernel).into_data())?;
+                }
+                Ok(())
+            })?;
+            let how = match kernel {
+                Layer2Kernel::Grouped => "",
+                Layer2Kernel::Unfolded => ", layer 2 as batched matmul",
+            };
+            rows.push(row(
+                &format!("{BATCHED_ROW}{how}, chunks of {chunk}"),
+                passes,
+                s,
+                flop,
+            ));
+        }
+    }
+    // Where the time of the largest chunk goes: drawing the weights vs the passes themselves.
+    let chunk = plan.chunks.iter().copied().max().unwrap_or(32).min(passes);
+    let s = time(repeats, || {
+        let draws = WeightDraws::sample(model, chunk);
+        let total = draws.conv1.sum() + draws.conv2.sum() + draws.dense.sum();
+        read_floats(total.into_data())?;
+        Ok(())
+    })?;
+    rows.push(row(
+        &format!("weight draws only, chunk of {chunk}"),
+        chunk,
+        s,
+        0.0,
+    ));
+    let draws = WeightDraws::sample(model, chunk);
+    for kernel in [Layer2Kernel::Grouped, Layer2Kernel::Unfolded] {
         let s = time(repeats, || {
-            for size in chunk_sizes(passes, chunk) {
-                let draws = WeightDraws::sample(model, size);
-                read_floats(forward_draws(model, &input, &draws).into_data())?;
-            }
+            read_floats(forward_draws_with(model, &input, &draws, kernel).into_data())?;
             Ok(())
         })?;
         rows.push(row(
-            &format!("batched exact, chunks of {chunk}"),
-            passes,
+            &format!(
+                "passes only ({kernel:?} layer 2, weights drawn beforehand), chunk of {chunk}"
+            ),
+            chunk,
             s,
             flop,
         ));
@@ -91,7 +143,7 @@ pub fn run(
         Ok(())
     })?;
     rows.push(row(
-        "batched exact, chunks of 32, every position computed",
+        &format!("{BATCHED_ROW}, chunks of 32, every position computed"),
         passes,
         s,
         flop,
@@ -103,7 +155,12 @@ pub fn run(
         }
         Ok(())
     })?;
-    rows.push(row("one pass per call (n calls of n = 1)", single, s, flop));
+    rows.push(row(
+        &format!("{ONE_PASS_ROW} (n calls of n = 1)"),
+        single,
+        s,
+        flop,
+    ));
     let s = time(repeats, || {
         for _ in 0..single {
             read_floats(model.forward(image.clone()).reshape([1]).into_data())?;
@@ -111,8 +168,8 @@ pub fn run(
         Ok(())
     })?;
     rows.push(row("Flipout layers, one pass per call", single, s, flop));
-    // Practical peak: a 1024³ matrix product on the same device.
-    let size = 1024;
+    // Practical peak: a large matrix product on the same device.
+    let size = plan.matmul;
     let a = Tensor::<2>::random([size, size], Distribution::Normal(0.0, 1.0), device);
     let b = Tensor::<2>::random([size, size], Distribution::Normal(0.0, 1.0), device);
     let s = time(repeats, || {
@@ -120,10 +177,76 @@ pub fn run(
         Ok(())
     })?;
     rows.push(row(
-        "matmul 1024×1024×1024 (peak reference)",
+        &format!("{MATMUL_ROW} {size}×{size}×{size}"),
         1,
         s,
         2.0 * (size as f64).powi(3),
     ));
     Ok(rows)
+}
+
+/// Largest relative gap between the heights `model` computes on its device and those `reference`
+/// (the same weights, usually on the CPU) computes on its own, for the same `n` weight draws of
+/// the demo silhouette: a GPU that silently computes wrong numbers must not get a timing.
+pub fn gap_to_reference(
+    model: &BayesianCnn,
+    device: &Device,
+    reference: &BayesianCnn,
+    reference_device: &Device,
+    n: usize,
+) -> Result<f32, RulerError> {
+    let pixels = demo_silhouette().into_pixels();
+    let draws = WeightDraws::sample(reference, n);
+    let expected = read_floats(
+        forward_draws(
+            reference,
+            &ModelInput::new(reference, &pixels, reference_device)?,
+            &draws,
+        )
+        .into_data(),
+    )?;
+    let got = read_floats(
+        forward_draws(
+            model,
+            &ModelInput::new(model, &pixels, device)?,
+            &draws.to_device(device),
+        )
+        .into_data(),
+    )?;
+    Ok(got
+        .iter()
+        .zip(&expected)
+        .map(|(g, e)| (g - e).abs() / e.abs().max(1.0))
+        .fold(0.0, f32::max))
+}
+
+const MATMUL_ROW: &str = "matmul (peak reference)";
+const BATCHED_ROW: &str = "batched exact";
+const ONE_PASS_ROW: &str = "one pass per call";
+
+/// The ratios the targets are stated in: the fastest batched row against one-pass calls, and its
+/// rate against the matrix product's. `None` when a row is missing.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BenchRatios {
+    /// The fastest batched row.
+    pub best_batched: String,
+    /// One-pass calls' time per pass ÷ the fastest batched row's.
+    pub speedup_over_one_pass: f64,
+    /// The fastest batched row's GFLOP/s ÷ the matrix product's.
+    pub share_of_matmul_peak: f64,
+}
+
+/// Computes [`BenchRatios`] from the rows of [`run`].
+pub fn ratios(rows: &[BenchRow]) -> Option<BenchRatios> {
+    let best = rows
+        .iter()
+        .filter(|r| r.name.starts_with(BATCHED_ROW))
+        .min_by(|a, b| a.ms_per_pass.total_cmp(&b.ms_per_pass))?;
+    let one_pass = rows.iter().find(|r| r.name.starts_with(ONE_PASS_ROW))?;
+    let matmul = rows.iter().find(|r| r.name.starts_with(MATMUL_ROW))?;
+    Some(BenchRatios {
+        best_batched: best.name.clone(),
+        speedup_over_one_pass: one_pass.ms_per_pass / best.ms_per_pass,
+        share_of_matmul_peak: best.gflops / matmul.gflops,
+    })
 }

@@ -24,7 +24,7 @@ commands:
                                          trained/contact-sheet.png
   train [--epochs E] [--seed S] [--estimator flipout|reparameterization]
         [--batch-size B] [--learning-rate LR] [--limit K] [--resume BPK] [--out PATH]
-        [--augment true] [--kl-weight W]
+        [--augment true] [--kl-weight W] [--device cpu|vulkan|wgpu]
                                          train on the generated children (first K only with
                                          --limit) and write the weights (default
                                          trained/model.bpk) and PATH's .json history
@@ -33,9 +33,12 @@ commands:
                                          trained/) and the verdict threshold (DIR/threshold.json)
   predict [--samples N] [--json true] IMAGE...
                                          measure PNG/JPEG/GIF/WebP/BMP files
-  bench [--passes N] [--repeats R] [--threads T]
-                                         time batched exact sampling, one-pass calls and a
-                                         1024³ matmul on the CPU (flex); a markdown table
+  bench [--passes N] [--repeats R] [--device cpu|vulkan|wgpu] [--chunks C,C,...]
+        [--matmul M] [--weights PATH]
+                                         time batched exact sampling, one-pass calls and an
+                                         M³ matmul (default 1024 on the CPU, 8192 on a GPU);
+                                         a markdown table and the ratios (GPU devices need
+                                         a build with --features gpu)
   curves [--history JSON] [--out PNG]    plot loss (blue), MSE (orange) and validation MSE
                                          (green) per epoch of a training history, log scale
   help                                   this text";
@@ -192,7 +195,7 @@ pub use crate::constants::DATA_SEED;
 
 fn train(options: &Options) -> Result<(), RulerError> {
     use crate::data::dataset::train_validation;
-    use crate::train::{Estimator, TrainConfig, train_from};
+    use crate::train::{Estimator, TrainConfig, train_on};
     use std::io::Write;
     let estimator = match options.get("estimator").unwrap_or("flipout") {
         "flipout" => Estimator::Flipout,
@@ -248,7 +251,10 @@ fn train(options: &Options) -> Result<(), RulerError> {
     let history_path = out.trim_end_matches(".bpk").to_string() + ".json";
     let mut history = Vec::new();
     let mut saved: Result<(), RulerError> = Ok(());
-    train_from(
+    let (device, description) = pick_device(options.get("device").unwrap_or("cpu"))?;
+    eprintln!("on {description}");
+    train_on(
+        &device,
         resume.as_deref(),
         &config,
         &train_set,
@@ -552,24 +558,109 @@ fn curves(options: &Options) -> Result<(), RulerError> {
 }
 
 fn bench(options: &Options) -> Result<(), RulerError> {
-    let passes = options.number("passes", 256.0)? as usize;
-    let repeats = options.number("repeats", 5.0)?.max(1.0) as usize;
-    let device = Device::flex();
+    let name = options.get("device").unwrap_or("cpu");
+    let (device, description) = pick_device(name)?;
+    let cpu = name == "cpu";
+    let chunks = options
+        .get("chunks")
+        .unwrap_or(if cpu { "8,32,128" } else { "32,128,512,1000" })
+        .split(',')
+        .map(|c| match c.trim().parse::<usize>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(RulerError::InvalidInput(format!(
+                "--chunks must be positive whole numbers separated by commas, got `{c}`"
+            ))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let plan = crate::bench::BenchPlan {
+        passes: check_sample_count(options.number("passes", 256.0)?)?,
+        chunks,
+        repeats: options.number("repeats", 5.0)?.max(1.0) as usize,
+        matmul: options.number("matmul", if cpu { 1024.0 } else { 8192.0 })? as usize,
+    };
+    if plan.matmul == 0 {
+        return Err(RulerError::InvalidInput(
+            "--matmul must be at least 1".into(),
+        ));
+    }
     device.seed(3);
     let model = load_weights(options, &device)?;
-    let rows = crate::bench::run(&model, &device, passes, repeats)?;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if !cpu {
+        let reference_device = Device::flex();
+        reference_device.seed(4);
+        let reference = load_weights(options, &reference_device)?;
+        let gap =
+            crate::bench::gap_to_reference(&model, &device, &reference, &reference_device, 64)?;
+        println!("same 64 weight draws on {name} and the CPU: largest relative gap {gap:.2e}");
+        if gap.is_nan() || gap > 1e-3 {
+            return Err(RulerError::Device(format!(
+                "{name} disagrees with the CPU (relative gap {gap:.2e}); not timing it"
+            )));
+        }
+    }
+    let rows = crate::bench::run(&model, &device, &plan)?;
     println!(
-        "native CPU (burn flex), {threads} hardware threads, median of {repeats}; GFLOP/s = 2 × \
-         {} dense MACs per pass ÷ time\n",
+        "{description}, median of {}; GFLOP/s = 2 × {} dense MACs per pass ÷ time\n",
+        plan.repeats,
         crate::BayesianCnnConfig::new().macs_per_pass()
     );
     println!("| path | passes | ms / pass | GFLOP/s |\n| --- | --- | --- | --- |");
     for r in &rows {
         println!(
-            "| {} | {} | {:.2} | {:.2} |",
+            "| {} | {} | {:.4} | {:.2} |",
             r.name, r.passes, r.ms_per_pass, r.gflops
         );
     }
+    if let Some(r) = crate::bench::ratios(&rows) {
+        println!(
+            "\nfastest batched ({}): {:.1}× faster than one-pass calls, {:.1}% of the matmul's \
+             GFLOP/s",
+            r.best_batched,
+            r.speedup_over_one_pass,
+            100.0 * r.share_of_matmul_peak
+        );
+    }
     Ok(())
+}
+
+/// The device `--device NAME` names (`bench`, `train`), and a line that says what it is.
+fn pick_device(name: &str) -> Result<(Device, String), RulerError> {
+    match name {
+        "cpu" => {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            Ok((
+                Device::flex(),
+                format!("native CPU (burn flex), {threads} hardware threads"),
+            ))
+        }
+        #[cfg(feature = "gpu")]
+        "vulkan" | "wgpu" => {
+            use burn::tensor::wgpu::WgpuBackend;
+            let api = if name == "vulkan" {
+                WgpuBackend::Vulkan
+            } else {
+                WgpuBackend::Auto
+            };
+            let (device, setup) = Device::wgpu_options()
+                .graphics_api(api)
+                .init_with_setup()
+                .map_err(|e| RulerError::Device(format!("no {name} GPU adapter: {e}")))?;
+            let info = setup.adapter.get_info();
+            Ok((
+                device,
+                format!(
+                    "GPU {} ({:?}, {:?}, driver {} {}) through burn's wgpu backend",
+                    info.name, info.device_type, info.backend, info.driver, info.driver_info
+                ),
+            ))
+        }
+        #[cfg(not(feature = "gpu"))]
+        "vulkan" | "wgpu" => Err(RulerError::InvalidInput(format!(
+            "--device {name} needs a build with the GPU backend: \
+             cargo run --features gpu --bin bayes-ruler -- bench --device {name}"
+        ))),
+        other => Err(RulerError::InvalidInput(format!(
+            "--device must be cpu, vulkan or wgpu, got `{other}`"
+        ))),
+    }
 }

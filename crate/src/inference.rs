@@ -108,6 +108,44 @@ fn cell_range(first: usize, last: usize, pool: usize, reach: usize, cells: usize
     [lo, hi]
 }
 
+/// How the second layer's per-draw convolution is computed. The results are the same up to
+/// rounding; the speed is not: burn's GPU backend has only a direct (naive) kernel for grouped
+/// convolutions, while a batched matrix product runs on its tuned matmul.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Layer2Kernel {
+    /// One grouped convolution, one group per draw (the CPU's best).
+    #[default]
+    Grouped,
+    /// The k² shifted copies of each draw's input stacked into columns (im2col) and multiplied
+    /// by that draw's kernel as one batched matrix product (a GPU's best: ~k² × the input's
+    /// memory, which a GPU has).
+    Unfolded,
+}
+
+/// Valid (unpadded, stride 1) convolution of each draw's `c1` channels of `x` `[1, n·c1, h, w]`
+/// with that draw's kernel `w` `[n, c2, c1, k, k]`, as im2col + a batched matrix product:
+/// `[1, n·c2, h − k + 1, w − k + 1]`, the same as a grouped `conv2d` with `n` groups.
+fn per_draw_conv_unfolded(x: Tensor<4>, w: Tensor<5>) -> Tensor<4> {
+    let [n, c2, c1, k, _] = w.dims();
+    let [_, _, h, width] = x.dims();
+    let (ho, wo) = (h + 1 - k, width + 1 - k);
+    let x = x.reshape([n, c1, h, width]);
+    // Column index c·k² + dy·k + dx matches the kernel's [c1, k, k] layout; conv2d is a
+    // cross-correlation, so tap (dy, dx) reads the input shifted by (dy, dx).
+    let taps = (0..k * k)
+        .map(|t| {
+            x.clone()
+                .narrow(2, t / k, ho)
+                .narrow(3, t % k, wo)
+                .reshape([n, c1, 1, ho * wo])
+        })
+        .collect();
+    let columns = Tensor::cat(taps, 2).reshape([n, c1 * k * k, ho * wo]);
+    w.reshape([n, c2, c1 * k * k])
+        .matmul(columns)
+        .reshape([1, n * c2, ho, wo])
+}
+
 /// A silhouette ready for [`forward_draws`]: the image on the device, padded for the first
 /// convolution, and the block of first-layer pool cells the figure can reach.
 #[derive(Debug, Clone)]
@@ -160,6 +198,16 @@ impl ModelInput {
 /// the figure's cells only; conv(C) takes one of 3 × 3 values per draw (interior, or one of the
 /// zero-padded borders), read from a 5 × 5 map. The dense layer is a batched matrix product.
 pub fn forward_draws(model: &BayesianCnn, input: &ModelInput, draws: &WeightDraws) -> Tensor<1> {
+    forward_draws_with(model, input, draws, Layer2Kernel::Grouped)
+}
+
+/// [`forward_draws`] with a choice of how layer 2's per-draw convolution is computed.
+pub fn forward_draws_with(
+    model: &BayesianCnn,
+    input: &ModelInput,
+    draws: &WeightDraws,
+    layer2_kernel: Layer2Kernel,
+) -> Tensor<1> {
     let n = draws.len();
     let [_, c1, c_in, k, _] = draws.conv1.dims();
     let [_, c2, _, _, _] = draws.conv2.dims();
@@ -205,8 +253,10 @@ pub fn forward_draws(model: &BayesianCnn, input: &ModelInput, draws: &WeightDraw
         // a0 − r .. a1 + r; pad by 2r and convolve "valid" to get exactly those, then keep the
         // ones inside 0 .. 28.
         let delta = delta.pad([(2 * reach, 2 * reach), (2 * reach, 2 * reach)], 0.0);
-        let options = model.conv2.kernel.options_valid(n);
-        let d = conv2d(delta, w2, None, options); // [1, n·c2, na + 2r, nb + 2r]
+        let d = match layer2_kernel {
+            Layer2Kernel::Grouped => conv2d(delta, w2, None, model.conv2.kernel.options_valid(n)),
+            Layer2Kernel::Unfolded => per_draw_conv_unfolded(delta, draws.conv2.clone()),
+        }; // [1, n·c2, na + 2r, nb + 2r]
         let clip = |lo: usize, count: usize| {
             let first = lo as isize - reach as isize;
             let start = (-first).max(0) as usize;

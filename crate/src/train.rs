@@ -168,10 +168,31 @@ pub fn train_from(
     config: &TrainConfig,
     train_set: &[Example],
     validation: &[Example],
+    progress: impl FnMut(usize, usize, usize, f64),
+    on_epoch: impl FnMut(&EpochStats, &BayesianCnn),
+) -> (BayesianCnn, Vec<EpochStats>) {
+    train_on(
+        &Device::flex(),
+        start,
+        config,
+        train_set,
+        validation,
+        progress,
+        on_epoch,
+    )
+}
+
+/// Like [`train_from`], on `device` (the CPU, or a GPU in a build with the `gpu` feature).
+pub fn train_on(
+    device: &Device,
+    start: Option<&[u8]>,
+    config: &TrainConfig,
+    train_set: &[Example],
+    validation: &[Example],
     mut progress: impl FnMut(usize, usize, usize, f64),
     mut on_epoch: impl FnMut(&EpochStats, &BayesianCnn),
 ) -> (BayesianCnn, Vec<EpochStats>) {
-    let device = Device::flex().autodiff();
+    let device = device.clone().autodiff();
     device.seed(config.seed);
     let mut model = match start.map(|bytes| crate::weights::load_model(bytes, &device)) {
         Some(Ok(model)) => model,

@@ -3,8 +3,8 @@
 
 use bayes_ruler::data::demo_silhouette;
 use bayes_ruler::inference::{
-    ModelInput, WeightDraws, check_sample_count, chunk_sizes, forward_draws, image_tensor,
-    sample_heights,
+    Layer2Kernel, ModelInput, WeightDraws, check_sample_count, chunk_sizes, forward_draws,
+    forward_draws_with, image_tensor, sample_heights,
 };
 use bayes_ruler::stats::ks_two_sample;
 use bayes_ruler::weights::load_embedded;
@@ -84,12 +84,23 @@ fn batched_draws_equal_one_pass_per_draw() {
         let image = image_tensor(&pixels, &device).unwrap();
         let input = ModelInput::new(&model, &pixels, &device).unwrap();
         let batched = to_vec(forward_draws(&model, &input, &draws));
+        let unfolded = to_vec(forward_draws_with(
+            &model,
+            &input,
+            &draws,
+            Layer2Kernel::Unfolded,
+        ));
         assert_eq!(batched.len(), 5);
-        for (i, &b) in batched.iter().enumerate() {
+        assert_eq!(unfolded.len(), 5);
+        for (i, (&b, &u)) in batched.iter().zip(&unfolded).enumerate() {
             let single = to_vec(model.forward_with(image.clone(), &draws.get(i)))[0];
             assert!(
                 (b - single).abs() <= 1e-4 * single.abs().max(1.0),
                 "{name}, draw {i}: batched {b} vs single {single}"
+            );
+            assert!(
+                (u - single).abs() <= 1e-4 * single.abs().max(1.0),
+                "{name}, draw {i}: batched with layer 2 unfolded {u} vs single {single}"
             );
         }
         // And every draw is its own: no two heights coincide.
