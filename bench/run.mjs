@@ -1,7 +1,8 @@
 // Benchmarks in headless Chromium (same page, same image, same weights), printed as a table with
 // the ratios the README quotes, and written to bench/results.json. Usage (after a build of pkg/):
-//   node bench/run.mjs [--quick] [--only=ours|tfjs] [--repeats=N]
-// (--only skips the other implementation and the scaling runs, and does not write results.json)
+//   node bench/run.mjs [--quick] [--only=ours|tfjs] [--backend=NAME] [--repeats=N]
+// (--only and --backend skip the other implementation / backends and the scaling runs, and do
+// not write results.json)
 // Cases whose per-sample cost is high on this machine's software adapters run fewer samples; the
 // table gives n for every row and compares per-sample times.
 import { writeFile } from "node:fs/promises";
@@ -13,6 +14,7 @@ const repeatsArg = process.argv.find((a) => a.startsWith("--repeats="));
 const REPEATS = repeatsArg ? Number(repeatsArg.slice("--repeats=".length)) : quick ? 1 : 3;
 const N = quick ? 200 : 1000;
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const onlyBackend = process.argv.find((a) => a.startsWith("--backend="))?.slice("--backend=".length);
 
 const cases = [
   { impl: "ours", backend: "cpu", mode: "batched", n: N },
@@ -57,13 +59,13 @@ async function measure(c, repeats) {
 }
 
 const results = [];
-for (const c of cases.filter((c) => !only || c.impl === only)) {
+for (const c of cases.filter((c) => (!only || c.impl === only) && (!onlyBackend || c.backend === onlyBackend))) {
   const r = await measure(c, REPEATS);
   results.push(r);
   console.error(r.error ? `${c.impl} ${c.backend} ${c.mode}: ${r.error}` : `${c.impl} ${c.backend} ${c.mode} n=${c.n}: ${r.msPerSample.toFixed(2)} ms/sample`);
 }
 const scaled = [];
-if (!only) for (const c of scaling) scaled.push(await measure(c, 1));
+if (!only && !onlyBackend) for (const c of scaling) scaled.push(await measure(c, 1));
 await browser.close();
 server.close();
 
@@ -98,4 +100,4 @@ console.log("\nScaling (ours, batched, one run each; memory: the page's wasm ins
 for (const r of scaled) {
   console.log(r.error ? `| ${r.backend} | ${r.n} | ${r.error} |` : `| ${r.backend} | ${r.n} | ${(r.ms / 1000).toFixed(2)} s | ${r.msPerSample.toFixed(2)} | ${r.wasmMemoryMB.toFixed(0)} MiB | ${r.jsHeapMB?.toFixed(0) ?? "—"} MiB |`);
 }
-if (!only) await writeFile(new URL("./results.json", import.meta.url), JSON.stringify({ browser: browserVersion, cpus: os.cpus().length, cpu: os.cpus()[0].model, adapter, repeats: REPEATS, results, ratios, scaling: scaled }, null, 2));
+if (!only && !onlyBackend) await writeFile(new URL("./results.json", import.meta.url), JSON.stringify({ browser: browserVersion, cpus: os.cpus().length, cpu: os.cpus()[0].model, adapter, repeats: REPEATS, results, ratios, scaling: scaled }, null, 2));

@@ -56,7 +56,7 @@ run)
     # GPU: 1000 passes (the product's N), chunks up to all 1000 in one call; an 8192³ matmul
     # as the practical peak (4096³ varied 4.4–11.9 TFLOP/s between two runs on an H100).
     timeout 180 "$bin" bench --device vulkan --passes 1000 --repeats 5 \
-        --chunks 32,128,512,1000 --matmul 8192 2>&1 | tee "$out/vulkan.md"
+        --chunks 32,128,512,1000 --matmul 8192 --stages true 2>&1 | tee "$out/vulkan.md"
     # Scaling on the GPU: N = 10 … 10 000 in one batched call each (up to 1000 per call).
     for n in 10 100 10000; do
         timeout 60 "$bin" bench --device vulkan --passes "$n" --repeats 3 \

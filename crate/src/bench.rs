@@ -220,6 +220,89 @@ pub fn gap_to_reference(
         .fold(0.0, f32::max))
 }
 
+/// Times the stages of one batched chunk of `n` passes in isolation, on random tensors of the
+/// shapes the demo silhouette gives (layer 1 over 84 × 44 positions, layer 2's figure part
+/// over 25 × 15): a profile for devices without a profiler. Rows: ms per pass of each stage.
+pub fn stages(device: &Device, n: usize, repeats: usize) -> Result<Vec<BenchRow>, RulerError> {
+    use burn::tensor::activation::relu;
+    use burn::tensor::module::{conv2d, max_pool2d};
+    use burn::tensor::ops::{ConvOptions, MaxPoolOptions};
+    let normal = Distribution::Normal(0.0, 1.0);
+    let pool = |x: Tensor<4>| max_pool2d(x, MaxPoolOptions::new([4, 4]));
+    let crop = Tensor::<4>::random([1, 1, 88, 48], normal, device);
+    let w1 = Tensor::<4>::random([16 * n, 1, 5, 5], normal, device);
+    let b1 = Tensor::<1>::random([16 * n], normal, device);
+    let delta = Tensor::<4>::random([1, 16 * n, 29, 19], normal, device);
+    let w2 = Tensor::<5>::random([n, 32, 16, 5, 5], normal, device);
+    let columns = Tensor::<3>::random([n, 400, 375], normal, device);
+    let constant = Tensor::<4>::random([1, 16 * n, 5, 5], normal, device);
+    let layer2 = Tensor::<4>::random([1, 32 * n, 28, 28], normal, device);
+    let dense = Tensor::<3>::random([n, 1568, 1], normal, device);
+    let mut rows = Vec::new();
+    let mut stage = |name: &str, run: &dyn Fn() -> Tensor<1>| -> Result<(), RulerError> {
+        let s = time(repeats, || read_floats(run().into_data()).map(|_| ()))?;
+        rows.push(row(&format!("stage: {name}"), n, s, 0.0));
+        Ok(())
+    };
+    stage("layer 1 conv + ReLU + max-pool", &|| {
+        let x = conv2d(
+            crop.clone(),
+            w1.clone(),
+            Some(b1.clone()),
+            ConvOptions::new([1, 1], [0, 0], [1, 1], 1),
+        );
+        pool(relu(x)).sum()
+    })?;
+    stage("layer 1 conv alone", &|| {
+        conv2d(
+            crop.clone(),
+            w1.clone(),
+            Some(b1.clone()),
+            ConvOptions::new([1, 1], [0, 0], [1, 1], 1),
+        )
+        .sum()
+    })?;
+    let columns1 = Tensor::<2>::random([25, 84 * 44], normal, device);
+    stage("layer 1 as one matmul with the image's columns", &|| {
+        let x = w1.clone().reshape([16 * n, 25]).matmul(columns1.clone());
+        (x + b1.clone().unsqueeze_dim::<2>(1)).sum()
+    })?;
+    stage("layer 2 figure part, grouped conv", &|| {
+        let w = w2.clone().reshape([32 * n, 16, 5, 5]);
+        conv2d(
+            delta.clone(),
+            w,
+            None,
+            ConvOptions::new([1, 1], [0, 0], [1, 1], n),
+        )
+        .sum()
+    })?;
+    stage("layer 2 figure part, im2col + batched matmul", &|| {
+        crate::inference::per_draw_conv_unfolded(delta.clone(), w2.clone()).sum()
+    })?;
+    stage("layer 2 figure part, the batched matmul alone", &|| {
+        w2.clone()
+            .reshape([n, 32, 400])
+            .matmul(columns.clone())
+            .sum()
+    })?;
+    stage("layer 2 background constant, grouped conv", &|| {
+        let w = w2.clone().reshape([32 * n, 16, 5, 5]);
+        conv2d(
+            constant.clone(),
+            w,
+            None,
+            ConvOptions::new([1, 1], [2, 2], [1, 1], n),
+        )
+        .sum()
+    })?;
+    stage("layer 2 ReLU + max-pool + dense matmul", &|| {
+        let x = pool(relu(layer2.clone())).reshape([n, 1, 1568]);
+        x.matmul(dense.clone()).sum()
+    })?;
+    Ok(rows)
+}
+
 const MATMUL_ROW: &str = "matmul (peak reference)";
 const BATCHED_ROW: &str = "batched exact";
 const ONE_PASS_ROW: &str = "one pass per call";

@@ -34,7 +34,7 @@ commands:
   predict [--samples N] [--json true] IMAGE...
                                          measure PNG/JPEG/GIF/WebP/BMP files
   bench [--passes N] [--repeats R] [--device cpu|vulkan|wgpu] [--chunks C,C,...]
-        [--matmul M] [--weights PATH]
+        [--matmul M] [--weights PATH] [--stages true]
                                          time batched exact sampling, one-pass calls and an
                                          M³ matmul (default 1024 on the CPU, 8192 on a GPU);
                                          a markdown table and the ratios (GPU devices need
@@ -598,7 +598,11 @@ fn bench(options: &Options) -> Result<(), RulerError> {
             )));
         }
     }
-    let rows = crate::bench::run(&model, &device, &plan)?;
+    let mut rows = crate::bench::run(&model, &device, &plan)?;
+    if options.get("stages").is_some_and(|v| v != "false") {
+        let largest = plan.chunks.iter().copied().max().unwrap_or(32);
+        rows.extend(crate::bench::stages(&device, largest, plan.repeats)?);
+    }
     println!(
         "{description}, median of {}; GFLOP/s = 2 × {} dense MACs per pass ÷ time\n",
         plan.repeats,

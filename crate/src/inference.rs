@@ -113,7 +113,10 @@ fn cell_range(first: usize, last: usize, pool: usize, reach: usize, cells: usize
 /// convolutions, while a batched matrix product runs on its tuned matmul.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Layer2Kernel {
-    /// One grouped convolution, one group per draw (the CPU's best).
+    /// One grouped convolution, one group per draw: the default. On an H100 the unfolded form
+    /// is 24% faster at 128 draws per call and 2× at 1000, but at 128 its columns of a
+    /// full-frame figure pass WebGPU's 128 MiB binding limit, and in the browser's wasm it was
+    /// slower in the one pair of runs made (3.08 vs 2.33 ms per pass).
     #[default]
     Grouped,
     /// The k² shifted copies of each draw's input stacked into columns (im2col) and multiplied
@@ -125,7 +128,7 @@ pub enum Layer2Kernel {
 /// Valid (unpadded, stride 1) convolution of each draw's `c1` channels of `x` `[1, n·c1, h, w]`
 /// with that draw's kernel `w` `[n, c2, c1, k, k]`, as im2col + a batched matrix product:
 /// `[1, n·c2, h − k + 1, w − k + 1]`, the same as a grouped `conv2d` with `n` groups.
-fn per_draw_conv_unfolded(x: Tensor<4>, w: Tensor<5>) -> Tensor<4> {
+pub fn per_draw_conv_unfolded(x: Tensor<4>, w: Tensor<5>) -> Tensor<4> {
     let [n, c2, c1, k, _] = w.dims();
     let [_, _, h, width] = x.dims();
     let (ho, wo) = (h + 1 - k, width + 1 - k);
@@ -146,15 +149,17 @@ fn per_draw_conv_unfolded(x: Tensor<4>, w: Tensor<5>) -> Tensor<4> {
         .reshape([1, n * c2, ho, wo])
 }
 
-/// A silhouette ready for [`forward_draws`]: the image on the device, padded for the first
-/// convolution, and the block of first-layer pool cells the figure can reach.
+/// A silhouette ready for [`forward_draws`]: the block of first-layer pool cells the figure can
+/// reach, and the image's pixels under those cells unfolded for the first layer.
 #[derive(Debug, Clone)]
 pub struct ModelInput {
-    /// `[1, 1, 126 + 2r, 126 + 2r]`, zero-padded by the kernel's reach r.
-    padded: Tensor<4>,
     /// `[row_lo, row_hi, col_lo, col_hi]` of the cells that are not constant; `None` for an
     /// image without figure pixels.
     cells: Option<[usize; 4]>,
+    /// im2col of the zero-padded image over those cells: `[c_in·k², positions]`, row
+    /// `c·k² + dy·k + dx` holding the pixel each output position's tap (dy, dx) reads. The same
+    /// for every draw, so it is built once per image.
+    columns: Option<Tensor<2>>,
 }
 
 impl ModelInput {
@@ -180,10 +185,26 @@ impl ModelInput {
             }
             _ => None,
         };
-        Ok(Self {
-            padded: image.pad([(reach, reach), (reach, reach)], 0.0),
-            cells,
-        })
+        let padded = image.pad([(reach, reach), (reach, reach)], 0.0);
+        let columns = cells.map(|[a0, a1, b0, b1]| {
+            // Layer 1 over the figure's cells: padded rows 4·a0 .. 4·(a1 + 1) + 2r.
+            let (h, w) = (pool * (a1 - a0 + 1), pool * (b1 - b0 + 1));
+            let crop =
+                padded
+                    .narrow(2, pool * a0, h + 2 * reach)
+                    .narrow(3, pool * b0, w + 2 * reach);
+            let c_in = crop.dims()[1];
+            let taps = (0..k * k)
+                .map(|t| {
+                    crop.clone()
+                        .narrow(2, t / k, h)
+                        .narrow(3, t % k, w)
+                        .reshape([c_in, 1, h * w])
+                })
+                .collect();
+            Tensor::cat(taps, 1).reshape([c_in * k * k, h * w])
+        });
+        Ok(Self { cells, columns })
     }
 }
 
@@ -191,8 +212,8 @@ impl ModelInput {
 /// passes would compute them, with the work of the empty background skipped.
 ///
 /// Layer 1: every draw sees the same image, so the n·c1 sampled kernels form one convolution,
-/// computed only over the pool cells whose windows touch the figure (elsewhere the output is
-/// relu(bias), the same for every draw). Layer 2 is linear in its input: with C the constant
+/// computed as one matrix product with the image's im2col columns, only over the pool cells
+/// whose windows touch the figure (elsewhere the output is relu(bias), the same for every draw). Layer 2 is linear in its input: with C the constant
 /// map of relu(bias) and D = layer-1 output − C (zero outside the figure's cells),
 /// conv(D + C) = conv(D) + conv(C). conv(D) is a grouped convolution (one group per draw) over
 /// the figure's cells only; conv(C) takes one of 3 × 3 values per draw (interior, or one of the
@@ -237,16 +258,15 @@ pub fn forward_draws_with(
     };
     let mut layer2 = expand(expand(constant, 2), 3); // [1, n·c2, 28, 28]
 
-    if let Some([a0, a1, b0, b1c]) = input.cells {
+    if let (Some([a0, a1, b0, b1c]), Some(columns)) = (input.cells, &input.columns) {
         let (na, nb) = (a1 - a0 + 1, b1c - b0 + 1);
-        // Layer 1 over the figure's cells: padded rows 4·a0 .. 4·(a1 + 1) + 2r.
-        let crop = input
-            .padded
-            .clone()
-            .narrow(2, pool * a0, pool * na + 2 * reach)
-            .narrow(3, pool * b0, pool * nb + 2 * reach);
-        let w1 = draws.conv1.clone().reshape([n * c1, c_in, k, k]);
-        let x = conv2d(crop, w1, Some(b1), model.conv1.kernel.options_valid(1));
+        // Layer 1 as one matrix product of the n·c1 stacked kernels with the image's columns:
+        // [n·c1, c_in·k²] × [c_in·k², positions]. As a convolution (one input channel, n·c1
+        // outputs) it took 3.4× longer on an H100; in the browser's wasm the two forms were
+        // equal within this machine's run-to-run noise.
+        let w1 = draws.conv1.clone().reshape([n * c1, c_in * k * k]);
+        let x = w1.matmul(columns.clone()) + b1.unsqueeze_dim::<2>(1);
+        let x = x.reshape([1, n * c1, pool * na, pool * nb]);
         let x = model.max_pool(relu(x)); // [1, n·c1, na, nb]
         let delta = x - constant_map(floor1, na, nb);
         // conv(D): D is zero outside the crop, so its outputs are zero outside rows
