@@ -267,16 +267,13 @@ pub fn stages(device: &Device, n: usize, repeats: usize) -> Result<Vec<BenchRow>
         let x = w1.clone().reshape([16 * n, 25]).matmul(columns1.clone());
         (x + b1.clone().unsqueeze_dim::<2>(1)).sum()
     })?;
-    stage("layer 2 figure part, grouped conv", &|| {
+    // Layer 2's per-draw convolution as one grouped convolution, `padding` on each side.
+    let grouped = |x: &Tensor<4>, padding: usize| {
         let w = w2.clone().reshape([32 * n, 16, 5, 5]);
-        conv2d(
-            delta.clone(),
-            w,
-            None,
-            ConvOptions::new([1, 1], [0, 0], [1, 1], n),
-        )
-        .sum()
-    })?;
+        let options = ConvOptions::new([1, 1], [padding, padding], [1, 1], n);
+        conv2d(x.clone(), w, None, options).sum()
+    };
+    stage("layer 2 figure part, grouped conv", &|| grouped(&delta, 0))?;
     stage("layer 2 figure part, im2col + batched matmul", &|| {
         crate::inference::per_draw_conv_unfolded(delta.clone(), w2.clone()).sum()
     })?;
@@ -287,14 +284,7 @@ pub fn stages(device: &Device, n: usize, repeats: usize) -> Result<Vec<BenchRow>
             .sum()
     })?;
     stage("layer 2 background constant, grouped conv", &|| {
-        let w = w2.clone().reshape([32 * n, 16, 5, 5]);
-        conv2d(
-            constant.clone(),
-            w,
-            None,
-            ConvOptions::new([1, 1], [2, 2], [1, 1], n),
-        )
-        .sum()
+        grouped(&constant, 2)
     })?;
     stage("layer 2 ReLU + max-pool + dense matmul", &|| {
         let x = pool(relu(layer2.clone())).reshape([n, 1, 1568]);

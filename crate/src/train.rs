@@ -159,21 +159,9 @@ pub fn train(
     progress: impl FnMut(usize, usize, usize, f64),
     on_epoch: impl FnMut(&EpochStats, &BayesianCnn),
 ) -> (BayesianCnn, Vec<EpochStats>) {
-    train_from(None, config, train_set, validation, progress, on_epoch)
-}
-
-/// Like [`train`], continuing from the weights of `start` when given (a .bpk's bytes).
-pub fn train_from(
-    start: Option<&[u8]>,
-    config: &TrainConfig,
-    train_set: &[Example],
-    validation: &[Example],
-    progress: impl FnMut(usize, usize, usize, f64),
-    on_epoch: impl FnMut(&EpochStats, &BayesianCnn),
-) -> (BayesianCnn, Vec<EpochStats>) {
     train_on(
         &Device::flex(),
-        start,
+        None,
         config,
         train_set,
         validation,
@@ -182,7 +170,8 @@ pub fn train_from(
     )
 }
 
-/// Like [`train_from`], on `device` (the CPU, or a GPU in a build with the `gpu` feature).
+/// Like [`train`], on `device` (the CPU, or a GPU in a build with the `gpu` feature), continuing
+/// from the weights of `start` when given (a .bpk's bytes).
 pub fn train_on(
     device: &Device,
     start: Option<&[u8]>,
