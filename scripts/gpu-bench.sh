@@ -9,12 +9,17 @@
 #                                  .gpu-bench carried: unpack the loader, print the card, run
 #                                  the benchmarks; logs go to $OUT (or .gpu-bench/out)
 #   (the device tool: command `scripts/gpu-bench.sh run`, carry .gl and .gpu-bench, timeout_s
-#   570; every step has its own timeout, the most important first)
-#   scripts/gpu-bench.sh local     here, on whatever Vulkan adapter there is (lavapipe: a
-#                                  check that the path works, not a timing)
+#   600; every step has its own timeout, the most important first: the training epochs come
+#   last and are the ones cut if the machine is slow; a full run took 129 s on an H100)
+#   scripts/gpu-bench.sh local     here, on whatever Vulkan adapter there is (a check that
+#                                  the path works, not a timing; Debian 12's lavapipe, Mesa
+#                                  22.3, crashes compiling burn's SPIR-V kernels)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/bayes-ruler/target}"
+if [ "${1:-}" != run ]; then
+    source scripts/env.sh
+    export CARGO_TARGET_DIR="$NATIVE_TARGET_DIR"
+fi
 bin=.gpu-bench/bayes-ruler
 
 case "${1:-}" in
@@ -25,8 +30,12 @@ prepare)
     # Stripped and gzipped: the debug-profile binary is 85 MB stripped, over the 64 MiB that
     # travels to the GPU machine; gzipped it is 24 MB. The GPU tests (crate/tests/gpu.rs) too.
     strip -o "$bin" "$CARGO_TARGET_DIR/debug/bayes-ruler"
-    tests=$(cargo test --features gpu --test gpu --no-run --message-format=json 2>/dev/null |
-        sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -1)
+    tests=$(cargo test --features gpu --test gpu --no-run --message-format=json |
+        python3 -c 'import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("target", {}).get("kind") == ["test"] and m.get("executable"):
+        print(m["executable"])')
     strip -o .gpu-bench/gpu-tests "$tests"
     gzip -1 -f "$bin" .gpu-bench/gpu-tests
     for path in /.gl/ /.gpu-bench/; do
@@ -42,6 +51,7 @@ prepare)
 run)
     out="${OUT:-.gpu-bench/out}"
     mkdir -p "$out"
+    # The device tool's README: the machine is bare and root; unpack the loader into /.
     for f in .gl/*.deb; do dpkg -x "$f" /; done
     ldconfig
     for f in .gpu-bench/*.gz; do gunzip -f "$f" && chmod +x "${f%.gz}"; done
@@ -87,7 +97,7 @@ local)
         --chunks 16,64 --matmul 256
     ;;
 *)
-    sed -n '2,13p' "$0"
+    sed -n '2,/^set /p' "$0" | grep '^#' 
     exit 2
     ;;
 esac

@@ -3,7 +3,9 @@
 //!
 //! The image is the same for every pass, so the first layer is one convolution of the image with
 //! the `n` stacked kernel draws; the second is a grouped convolution (one group per draw); the
-//! dense layer is a batched matrix product. Chunks bound the memory of the intermediate tensors.
+//! dense layer is a batched matrix product. On a GPU with large chunks both convolutions run
+//! faster as matrix products over im2col columns ([`PassKernels`]). Chunks bound the memory of
+//! the intermediate tensors.
 
 use burn::tensor::activation::relu;
 use burn::tensor::module::conv2d;
@@ -108,29 +110,36 @@ fn cell_range(first: usize, last: usize, pool: usize, reach: usize, cells: usize
     [lo, hi]
 }
 
-/// How the second layer's per-draw convolution is computed. The results are the same up to
-/// rounding; the speed is not: burn's GPU backend has only a direct (naive) kernel for grouped
-/// convolutions, while a batched matrix product runs on its tuned matmul.
+/// How a chunk's convolutions are computed. The results are the same up to rounding; the speed
+/// is not, and which is faster depends on the device and the chunk size.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Layer2Kernel {
-    /// One grouped convolution, one group per draw: the default. On an H100 the unfolded form
-    /// is 24% faster at 128 draws per call and 2× at 1000, but at 128 its columns of a
-    /// full-frame figure pass WebGPU's 128 MiB binding limit, and in the browser's wasm it was
-    /// slower in the one pair of runs made (3.08 vs 2.33 ms per pass).
+pub enum PassKernels {
+    /// Layer 1 as one convolution of the image with the n·c1 stacked kernels, layer 2 as one
+    /// grouped convolution (a group per draw). The default: the CPU and the browser use it
+    /// (in wasm the matrix-product form was not faster), and its intermediates stay within
+    /// WebGPU's 128 MiB binding limit at 128 draws per call.
     #[default]
-    Grouped,
-    /// The k² shifted copies of each draw's input stacked into columns (im2col) and multiplied
-    /// by that draw's kernel as one batched matrix product (a GPU's best: ~k² × the input's
-    /// memory, which a GPU has).
-    Unfolded,
+    Convolutions,
+    /// Both layers as matrix products over im2col columns: layer 1 as the stacked kernels times
+    /// the image's columns, layer 2 as a batched product per draw. A GPU's best with hundreds
+    /// of draws per call (2.3× on an H100 at 1000: burn's GPU backend has only a direct kernel
+    /// for grouped convolutions, and a slow one for a single input channel), at the cost of
+    /// k² copies of layer 2's input.
+    MatrixProducts,
 }
 
-/// Valid (unpadded, stride 1) convolution of each draw's `c1` channels of `x` `[1, n·c1, h, w]`
-/// with that draw's kernel `w` `[n, c2, c1, k, k]`, as im2col + a batched matrix product:
-/// `[1, n·c2, h − k + 1, w − k + 1]`, the same as a grouped `conv2d` with `n` groups.
+/// Valid (unpadded, stride 1, square kernel) convolution of each draw's `c1` channels of `x`
+/// `[1, n·c1, h, w]` with that draw's kernel `w` `[n, c2, c1, k, k]`, as im2col + a batched
+/// matrix product: `[1, n·c2, h − k + 1, w − k + 1]`, the same as a grouped `conv2d` with `n`
+/// groups (with n = 1, an ordinary convolution of one image).
 pub fn per_draw_conv_unfolded(x: Tensor<4>, w: Tensor<5>) -> Tensor<4> {
     let [n, c2, c1, k, _] = w.dims();
-    let [_, _, h, width] = x.dims();
+    let [_, channels, h, width] = x.dims();
+    assert_eq!(
+        channels,
+        n * c1,
+        "per_draw_conv_unfolded: input channels ≠ draws × c1"
+    );
     let (ho, wo) = (h + 1 - k, width + 1 - k);
     let x = x.reshape([n, c1, h, width]);
     // Column index c·k² + dy·k + dx matches the kernel's [c1, k, k] layout; conv2d is a
@@ -150,16 +159,20 @@ pub fn per_draw_conv_unfolded(x: Tensor<4>, w: Tensor<5>) -> Tensor<4> {
 }
 
 /// A silhouette ready for [`forward_draws`]: the block of first-layer pool cells the figure can
-/// reach, and the image's pixels under those cells unfolded for the first layer.
+/// reach, and the zero-padded image under them.
 #[derive(Debug, Clone)]
 pub struct ModelInput {
-    /// `[row_lo, row_hi, col_lo, col_hi]` of the cells that are not constant; `None` for an
-    /// image without figure pixels.
-    cells: Option<[usize; 4]>,
-    /// im2col of the zero-padded image over those cells: `[c_in·k², positions]`, row
-    /// `c·k² + dy·k + dx` holding the pixel each output position's tap (dy, dx) reads. The same
-    /// for every draw, so it is built once per image.
-    columns: Option<Tensor<2>>,
+    /// `None` for an image without figure pixels (every pass then sees only background).
+    figure: Option<FigureCrop>,
+}
+
+/// The part of the image the figure's cells see.
+#[derive(Debug, Clone)]
+struct FigureCrop {
+    /// `[row_lo, row_hi, col_lo, col_hi]` of the first pool's cells that are not constant.
+    cells: [usize; 4],
+    /// The zero-padded image over those cells: `[1, c_in, pool·rows + 2r, pool·cols + 2r]`.
+    pixels: Tensor<4>,
 }
 
 impl ModelInput {
@@ -177,57 +190,48 @@ impl ModelInput {
         let cols: Vec<usize> = (0..IMAGE_SIDE)
             .filter(|&c| (0..IMAGE_SIDE).any(|r| figure(r * IMAGE_SIDE + c)))
             .collect();
-        let cells = match (rows.first(), rows.last(), cols.first(), cols.last()) {
+        let figure = match (rows.first(), rows.last(), cols.first(), cols.last()) {
             (Some(&r0), Some(&r1), Some(&c0), Some(&c1)) => {
                 let [a0, a1] = cell_range(r0, r1, pool, reach, cells);
                 let [b0, b1] = cell_range(c0, c1, pool, reach, cells);
-                Some([a0, a1, b0, b1])
+                // Padded rows pool·a0 .. pool·(a1 + 1) + 2r feed those cells' windows.
+                let pixels = image
+                    .pad([(reach, reach), (reach, reach)], 0.0)
+                    .narrow(2, pool * a0, pool * (a1 - a0 + 1) + 2 * reach)
+                    .narrow(3, pool * b0, pool * (b1 - b0 + 1) + 2 * reach);
+                Some(FigureCrop {
+                    cells: [a0, a1, b0, b1],
+                    pixels,
+                })
             }
             _ => None,
         };
-        let padded = image.pad([(reach, reach), (reach, reach)], 0.0);
-        let columns = cells.map(|[a0, a1, b0, b1]| {
-            // Layer 1 over the figure's cells: padded rows 4·a0 .. 4·(a1 + 1) + 2r.
-            let (h, w) = (pool * (a1 - a0 + 1), pool * (b1 - b0 + 1));
-            let crop =
-                padded
-                    .narrow(2, pool * a0, h + 2 * reach)
-                    .narrow(3, pool * b0, w + 2 * reach);
-            let c_in = crop.dims()[1];
-            let taps = (0..k * k)
-                .map(|t| {
-                    crop.clone()
-                        .narrow(2, t / k, h)
-                        .narrow(3, t % k, w)
-                        .reshape([c_in, 1, h * w])
-                })
-                .collect();
-            Tensor::cat(taps, 1).reshape([c_in * k * k, h * w])
-        });
-        Ok(Self { cells, columns })
+        Ok(Self { figure })
     }
 }
 
 /// Heights `[n]` of one image under each of the `n` weight draws, exactly as `n` separate
 /// passes would compute them, with the work of the empty background skipped.
 ///
-/// Layer 1: every draw sees the same image, so the n·c1 sampled kernels form one convolution,
-/// computed as one matrix product with the image's im2col columns, only over the pool cells
-/// whose windows touch the figure (elsewhere the output is relu(bias), the same for every draw). Layer 2 is linear in its input: with C the constant
-/// map of relu(bias) and D = layer-1 output − C (zero outside the figure's cells),
-/// conv(D + C) = conv(D) + conv(C). conv(D) is a grouped convolution (one group per draw) over
-/// the figure's cells only; conv(C) takes one of 3 × 3 values per draw (interior, or one of the
-/// zero-padded borders), read from a 5 × 5 map. The dense layer is a batched matrix product.
+/// Layer 1: every draw sees the same image, so the n·c1 sampled kernels form one convolution
+/// (or one matrix product with the image's im2col columns, see [`PassKernels`]), computed only
+/// over the pool cells whose windows touch the figure (elsewhere the output is relu(bias), the
+/// same for every draw). Layer 2 is linear in its input: with C the constant map of relu(bias)
+/// and D = layer-1 output − C (zero outside the figure's cells), conv(D + C) = conv(D) +
+/// conv(C). conv(D) is computed per draw (a grouped convolution, or im2col + a batched matrix
+/// product) over the figure's cells only; conv(C) takes one of 3 × 3 values per draw (interior,
+/// or one of the zero-padded borders), read from a 5 × 5 map. The dense layer is a batched
+/// matrix product.
 pub fn forward_draws(model: &BayesianCnn, input: &ModelInput, draws: &WeightDraws) -> Tensor<1> {
-    forward_draws_with(model, input, draws, Layer2Kernel::Grouped)
+    forward_draws_with(model, input, draws, PassKernels::default())
 }
 
-/// [`forward_draws`] with a choice of how layer 2's per-draw convolution is computed.
+/// [`forward_draws`] with a choice of how the convolutions are computed.
 pub fn forward_draws_with(
     model: &BayesianCnn,
     input: &ModelInput,
     draws: &WeightDraws,
-    layer2_kernel: Layer2Kernel,
+    kernels: PassKernels,
 ) -> Tensor<1> {
     let n = draws.len();
     let [_, c1, c_in, k, _] = draws.conv1.dims();
@@ -258,24 +262,35 @@ pub fn forward_draws_with(
     };
     let mut layer2 = expand(expand(constant, 2), 3); // [1, n·c2, 28, 28]
 
-    if let (Some([a0, a1, b0, b1c]), Some(columns)) = (input.cells, &input.columns) {
+    if let Some(FigureCrop { cells, pixels }) = &input.figure {
+        let [a0, a1, b0, b1c] = *cells;
         let (na, nb) = (a1 - a0 + 1, b1c - b0 + 1);
-        // Layer 1 as one matrix product of the n·c1 stacked kernels with the image's columns:
-        // [n·c1, c_in·k²] × [c_in·k², positions]. As a convolution (one input channel, n·c1
-        // outputs) it took 3.4× longer on an H100; in the browser's wasm the two forms were
-        // equal within this machine's run-to-run noise.
-        let w1 = draws.conv1.clone().reshape([n * c1, c_in * k * k]);
-        let x = w1.matmul(columns.clone()) + b1.unsqueeze_dim::<2>(1);
-        let x = x.reshape([1, n * c1, pool * na, pool * nb]);
+        let w1 = draws.conv1.clone().reshape([n * c1, c_in, k, k]);
+        let x = match kernels {
+            PassKernels::Convolutions => conv2d(
+                pixels.clone(),
+                w1,
+                Some(b1),
+                model.conv1.kernel.options_valid(1),
+            ),
+            // The image as the single "draw" of [`per_draw_conv_unfolded`], the n·c1 kernels
+            // as its output channels: [n·c1, c_in·k²] × [c_in·k², positions].
+            PassKernels::MatrixProducts => {
+                per_draw_conv_unfolded(pixels.clone(), w1.unsqueeze_dim::<5>(0))
+                    + b1.reshape([1, n * c1, 1, 1])
+            }
+        }; // [1, n·c1, pool·na, pool·nb]
         let x = model.max_pool(relu(x)); // [1, n·c1, na, nb]
         let delta = x - constant_map(floor1, na, nb);
         // conv(D): D is zero outside the crop, so its outputs are zero outside rows
         // a0 − r .. a1 + r; pad by 2r and convolve "valid" to get exactly those, then keep the
         // ones inside 0 .. 28.
         let delta = delta.pad([(2 * reach, 2 * reach), (2 * reach, 2 * reach)], 0.0);
-        let d = match layer2_kernel {
-            Layer2Kernel::Grouped => conv2d(delta, w2, None, model.conv2.kernel.options_valid(n)),
-            Layer2Kernel::Unfolded => per_draw_conv_unfolded(delta, draws.conv2.clone()),
+        let d = match kernels {
+            PassKernels::Convolutions => {
+                conv2d(delta, w2, None, model.conv2.kernel.options_valid(n))
+            }
+            PassKernels::MatrixProducts => per_draw_conv_unfolded(delta, draws.conv2.clone()),
         }; // [1, n·c2, na + 2r, nb + 2r]
         let clip = |lo: usize, count: usize| {
             let first = lo as isize - reach as isize;

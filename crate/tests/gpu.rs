@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use bayes_ruler::data::demo_silhouette;
 use bayes_ruler::inference::{
-    Layer2Kernel, ModelInput, WeightDraws, forward_draws, forward_draws_with, sample_heights,
+    ModelInput, PassKernels, WeightDraws, forward_draws, forward_draws_with, sample_heights,
 };
 use bayes_ruler::stats::ks_two_sample;
 use bayes_ruler::weights::load_embedded;
@@ -52,7 +52,7 @@ fn gpu_computes_the_cpu_heights_for_the_same_draws() {
     ));
     let input = ModelInput::new(&on_gpu, &pixels, &gpu).unwrap();
     let draws = draws.to_device(&gpu);
-    for kernel in [Layer2Kernel::Grouped, Layer2Kernel::Unfolded] {
+    for kernel in [PassKernels::Convolutions, PassKernels::MatrixProducts] {
         let got = to_vec(forward_draws_with(&on_gpu, &input, &draws, kernel));
         assert_eq!(got.len(), expected.len());
         for (i, (g, e)) in got.iter().zip(&expected).enumerate() {

@@ -3,7 +3,7 @@
 
 use bayes_ruler::data::demo_silhouette;
 use bayes_ruler::inference::{
-    Layer2Kernel, ModelInput, WeightDraws, check_sample_count, chunk_sizes, forward_draws,
+    ModelInput, PassKernels, WeightDraws, check_sample_count, chunk_sizes, forward_draws,
     forward_draws_with, image_tensor, sample_heights,
 };
 use bayes_ruler::stats::ks_two_sample;
@@ -88,7 +88,7 @@ fn batched_draws_equal_one_pass_per_draw() {
             &model,
             &input,
             &draws,
-            Layer2Kernel::Unfolded,
+            PassKernels::MatrixProducts,
         ));
         assert_eq!(batched.len(), 5);
         assert_eq!(unfolded.len(), 5);

@@ -1,7 +1,9 @@
 //! A fast smoke run of training, and the evaluation figures on known inputs.
 #![cfg(not(target_family = "wasm"))]
 
-use bayes_ruler::data::dataset::{test_spiders, train_validation};
+use bayes_ruler::data::dataset::{
+    calibration_children, test_children, test_spiders, train_validation,
+};
 use bayes_ruler::evaluate::{auroc, mode_share, threshold_at_false_alarm};
 use bayes_ruler::train::{TrainConfig, train};
 
@@ -59,6 +61,16 @@ fn data_sets_are_deterministic_and_labelled_by_measurement() {
         assert_eq!(e.height as usize, rows.last().unwrap() - rows[0] + 1);
         // Placed inside the frame with a margin: the figure never touches the border.
         assert!(rows[0] >= 1 && *rows.last().unwrap() <= 124);
+    }
+    // The calibration children are their own set: deterministic, labelled children, none of
+    // them a training, validation or test child.
+    let calibration = calibration_children(5, 20);
+    assert_eq!(calibration, calibration_children(5, 20));
+    let test = test_children(5, 200);
+    let others: Vec<_> = a.iter().chain(&va).chain(&test).collect();
+    for e in &calibration {
+        assert!(matches!(e.kind, bayes_ruler::data::Kind::Child(_)));
+        assert!(others.iter().all(|o| o.pixels != e.pixels));
     }
     let heights: Vec<f32> = a.iter().map(|e| e.height).collect();
     let (lo, hi) = heights

@@ -38,6 +38,7 @@ const STREAM_TRAIN: u64 = 1;
 const STREAM_TEST_CHILDREN: u64 = 2;
 const STREAM_SPIDERS: u64 = 3;
 const STREAM_VALIDATION_SPIDERS: u64 = 4;
+const STREAM_CALIBRATION_CHILDREN: u64 = 5;
 
 /// Free pixels kept between the figure and the frame.
 const MARGIN: f32 = 1.0;
@@ -127,6 +128,15 @@ pub fn test_children(seed: u64, count: usize) -> Vec<Example> {
 pub fn test_spiders(seed: u64, count: usize) -> Vec<Example> {
     (0..count)
         .map(|i| spider_example(seed, STREAM_SPIDERS, i))
+        .collect()
+}
+
+/// Held-out children for calibrating the verdict (choosing the spread score and its threshold),
+/// never trained on and disjoint from the validation and test children: the 83 validation
+/// children alone put a 2% false-alarm threshold on their two highest scores.
+pub fn calibration_children(seed: u64, count: usize) -> Vec<Example> {
+    (0..count)
+        .map(|i| child(seed, STREAM_CALIBRATION_CHILDREN, i))
         .collect()
 }
 
