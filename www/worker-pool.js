@@ -129,8 +129,7 @@ export class WorkerPool {
   #splittable(pixels, n, options) {
     const o = options ?? {};
     return (
-      this.#workers.length > 0 &&
-      !this.#broken &&
+      this.workers > 0 &&
       (pixels instanceof Float32Array || Array.isArray(pixels)) &&
       Number.isInteger(n) && n >= 1 && n <= maxSamples() &&
       typeof o === "object" &&

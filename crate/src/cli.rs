@@ -219,6 +219,9 @@ fn train(options: &Options) -> Result<(), RulerError> {
         .get("out")
         .unwrap_or("trained/model.bpk")
         .to_string();
+    // The device first: a bad --device fails before the data are generated.
+    let (device, description) = pick_device(options.get("device").unwrap_or("cpu"))?;
+    eprintln!("on {description}");
     let (mut train_set, mut validation) = train_validation(DATA_SEED);
     if let Some(limit) = options.get("limit") {
         let k: usize = limit
@@ -252,8 +255,6 @@ fn train(options: &Options) -> Result<(), RulerError> {
     let history_path = out.trim_end_matches(".bpk").to_string() + ".json";
     let mut history = Vec::new();
     let mut saved: Result<(), RulerError> = Ok(());
-    let (device, description) = pick_device(options.get("device").unwrap_or("cpu"))?;
-    eprintln!("on {description}");
     train_on(
         &device,
         resume.as_deref(),
@@ -358,13 +359,13 @@ fn eval(options: &Options) -> Result<(), RulerError> {
     let n_calibration = options.number("calibration-children", 400.0)? as usize;
     // The verdict is calibrated on held-out children: the validation split plus a calibration
     // set of its own (a 2% false-alarm threshold on 83 children rests on two scores).
-    let (_, mut validation) = train_validation(DATA_SEED);
-    let n_validation = validation.len();
-    validation.extend(calibration_children(DATA_SEED, n_calibration));
+    let (_, mut held_out) = train_validation(DATA_SEED);
+    let n_validation = held_out.len();
+    held_out.extend(calibration_children(DATA_SEED, n_calibration));
     let children = test_children(DATA_SEED, n_children);
     let spiders = test_spiders(DATA_SEED, n_spiders);
     eprintln!("validation children and spiders…");
-    let val = assess(&model, &validation, passes, &device)?;
+    let val = assess(&model, &held_out, passes, &device)?;
     let val_spiders = assess(
         &model,
         &validation_spiders(DATA_SEED, n_spiders / 2),
