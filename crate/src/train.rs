@@ -43,6 +43,12 @@ pub struct TrainConfig {
     /// the label, does not change): the same 753 figures, seen in more places.
     #[config(default = false)]
     pub augment: bool,
+    /// With `augment`, also rescale each example by a random factor in
+    /// `[1/augment_scale, augment_scale]`, capped at what fits the frame (the height is measured
+    /// again): tall children are rare
+    /// in the generated set, since a large rescale often does not fit the frame. 1 = off.
+    #[config(default = 1.0)]
+    pub augment_scale: f64,
     /// Multiplies the KL term (1 = the article's loss, MSE + KL/N_train). Above 1 it widens the
     /// posterior: an experiment for calibration, not the shipped training.
     #[config(default = 1.0)]
@@ -52,10 +58,12 @@ pub struct TrainConfig {
     pub model: BayesianCnnConfig,
 }
 
-/// A label-preserving variant of an example: mirrored left–right with probability ½ and moved
-/// to a random position where the whole figure stays in the frame (a translation or a mirror
-/// changes no row count, so the height is the same).
-pub fn augment(example: &Example, rng: &mut Rng) -> Example {
+/// A variant of an example: rescaled by a random factor, log-uniform in `[1/max_scale, max_scale]`
+/// but never larger than what fits the frame (nearest-neighbour, so the silhouette stays binary), mirrored left–right with
+/// probability ½ and moved to a random position where the whole figure stays in the frame. The
+/// label is measured again on the result (a mirror or a move changes no row count; a rescale
+/// does). `max_scale` = 1 keeps the size: only mirror and move.
+pub fn augment(example: &Example, max_scale: f32, rng: &mut Rng) -> Example {
     let side = IMAGE_SIDE;
     let at = |r: usize, c: usize| example.pixels[r * side + c] > 0.5;
     let rows: Vec<usize> = (0..side).filter(|&r| (0..side).any(|c| at(r, c))).collect();
@@ -65,20 +73,42 @@ pub fn augment(example: &Example, rng: &mut Rng) -> Example {
     else {
         return example.clone();
     };
+    let (h, w) = (r1 - r0 + 1, c1 - c0 + 1);
+    // The largest factor that still fits the frame with the generated data's 1-px margin, and a
+    // random one up to it.
+    let fits = ((side - 2) as f32 / h.max(w) as f32).min(max_scale.max(1.0));
+    let lo = max_scale.max(1.0).recip().ln();
+    let scale = if max_scale > 1.0 {
+        rng.range(lo, fits.ln().max(lo)).exp()
+    } else {
+        1.0
+    };
+    let (nh, nw) = (
+        ((h as f32 * scale).round() as usize).clamp(1, side),
+        ((w as f32 * scale).round() as usize).clamp(1, side),
+    );
     let mirror = rng.chance(0.5);
-    // New top-left corner of the bounding box, anywhere the box fits.
-    let top = rng.below(side - (r1 - r0));
-    let left = rng.below(side - (c1 - c0));
+    let top = rng.below(side - nh + 1);
+    let left = rng.below(side - nw + 1);
     let mut pixels = vec![0.0; side * side];
-    for r in r0..=r1 {
-        for c in c0..=c1 {
-            let src = if mirror { c1 - (c - c0) } else { c };
-            pixels[(top + r - r0) * side + left + c - c0] = example.pixels[r * side + src];
+    for r in 0..nh {
+        let sr = r0 + (r * h / nh).min(h - 1);
+        for c in 0..nw {
+            let sc = (c * w / nw).min(w - 1);
+            let sc = if mirror { c1 - sc } else { c0 + sc };
+            pixels[(top + r) * side + left + c] = example.pixels[sr * side + sc];
         }
     }
+    let height = (0..side)
+        .filter(|&r| pixels[r * side..(r + 1) * side].iter().any(|&p| p > 0.5))
+        .collect::<Vec<_>>();
+    let height = match (height.first(), height.last()) {
+        (Some(a), Some(b)) => (b - a + 1) as f32,
+        _ => example.height,
+    };
     Example {
         pixels,
-        height: example.height,
+        height,
         kind: example.kind,
     }
 }
@@ -203,7 +233,7 @@ pub fn train_on(
         for (step, idx) in order.chunks(config.batch_size).enumerate() {
             let augmented: Vec<Example> = if config.augment {
                 idx.iter()
-                    .map(|&i| augment(&train_set[i], &mut rng))
+                    .map(|&i| augment(&train_set[i], config.augment_scale as f32, &mut rng))
                     .collect()
             } else {
                 Vec::new()

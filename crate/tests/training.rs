@@ -2,7 +2,7 @@
 #![cfg(not(target_family = "wasm"))]
 
 use bayes_ruler::data::dataset::{
-    calibration_children, test_children, test_spiders, train_validation,
+    calibration_children, test_cats, test_children, test_spiders, train_validation,
 };
 use bayes_ruler::evaluate::{auroc, mode_share, threshold_at_false_alarm};
 use bayes_ruler::train::{TrainConfig, train};
@@ -54,7 +54,10 @@ fn data_sets_are_deterministic_and_labelled_by_measurement() {
     assert_eq!(va.len(), 83);
     assert_eq!(a[17], b[17]);
     assert_ne!(a[17].pixels, train_validation(6).0[17].pixels);
-    for e in a.iter().take(50).chain(test_spiders(5, 10).iter()) {
+    let cats = test_cats(5, 10);
+    assert_eq!(cats, test_cats(5, 10));
+    assert!(cats.iter().all(|c| c.kind == bayes_ruler::data::Kind::Cat));
+    for e in a.iter().take(50).chain(&test_spiders(5, 10)).chain(&cats) {
         let rows: Vec<usize> = (0..126)
             .filter(|r| e.pixels[r * 126..(r + 1) * 126].iter().any(|&p| p > 0.5))
             .collect();
@@ -102,6 +105,17 @@ fn the_shipped_threshold_parses_and_decides() {
         "score {}",
         t.score
     );
+    assert_eq!(
+        t.child_width.is_some(),
+        t.score == "ci90_vs_children",
+        "the children's widths ship with the score that reads them"
+    );
+    // A rule written before `child_width` existed still reads.
+    let old: Threshold = serde_json::from_str(
+        r#"{"score":"ci90_rel","threshold":0.18,"validation_false_alarm_rate":0.02}"#,
+    )
+    .unwrap();
+    assert_eq!(old.child_width, None);
     let spread = |std: f64, half_width: f64| Spread {
         mean: 60.0,
         std,
@@ -116,22 +130,31 @@ fn the_shipped_threshold_parses_and_decides() {
 #[test]
 fn spread_scores_read_what_they_say_and_the_interval_score_ignores_rare_outliers() {
     use bayes_ruler::stats::Summary;
-    use bayes_ruler::verdict::{Spread, spread_score};
+    use bayes_ruler::verdict::{ChildWidth, Spread, spread_score};
     let s = Spread {
         mean: 50.0,
         std: 2.0,
         median: 40.0,
         ci90: [38.0, 46.0],
     };
-    assert_eq!(spread_score("std", &s), 2.0);
-    assert_eq!(spread_score("cv", &s), 0.04);
-    assert_eq!(spread_score("ci90_rel", &s), 0.2);
+    assert_eq!(spread_score("std", &s, None), 2.0);
+    assert_eq!(spread_score("cv", &s, None), 0.04);
+    assert_eq!(spread_score("ci90_rel", &s, None), 0.2);
+    // Children measured at 40 px spread 0.5 · √40 ≈ 3.16 px; this one spreads 8.
+    let children = ChildWidth {
+        scale: 0.5,
+        exponent: 0.5,
+    };
+    let v = spread_score("ci90_vs_children", &s, Some(&children));
+    assert!((v - 8.0 / (0.5 * 40f64.sqrt())).abs() < 1e-12, "{v}");
+    assert!(spread_score("ci90_vs_children", &s, None).is_nan());
     // 1000 samples spread evenly over 59–61 px, then the same with 4 far-out samples: the std
     // more than triples, the interval score hardly moves.
     let tight: Vec<f32> = (0..1000).map(|i| 59.0 + 2.0 * i as f32 / 999.0).collect();
     let mut tailed = tight.clone();
     tailed[..4].copy_from_slice(&[100.0, 110.0, 120.0, 10.0]);
-    let score = |name: &str, x: &[f32]| spread_score(name, &Spread::of(&Summary::of(x).unwrap()));
+    let score =
+        |name: &str, x: &[f32]| spread_score(name, &Spread::of(&Summary::of(x).unwrap()), None);
     assert!(score("std", &tailed) > 3.0 * score("std", &tight));
     let (a, b) = (score("ci90_rel", &tight), score("ci90_rel", &tailed));
     assert!((b - a).abs() < 0.01 * a, "ci90_rel {a} vs {b}");
@@ -152,7 +175,7 @@ fn augmentation_moves_and_mirrors_but_keeps_the_label() {
     };
     let mut moved = 0;
     for e in train_set.iter().take(40) {
-        let a = augment(e, &mut rng);
+        let a = augment(e, 1.0, &mut rng);
         assert_eq!(a.height, e.height);
         assert_eq!(
             height(&a.pixels),
@@ -163,10 +186,94 @@ fn augmentation_moves_and_mirrors_but_keeps_the_label() {
         moved += usize::from(a.pixels != e.pixels);
     }
     assert!(moved > 30, "only {moved} of 40 examples changed");
-    let again = augment(&train_set[0], &mut Rng::new(9));
+    let again = augment(&train_set[0], 1.0, &mut Rng::new(9));
     assert_eq!(
         again,
-        augment(&train_set[0], &mut Rng::new(9)),
+        augment(&train_set[0], 1.0, &mut Rng::new(9)),
         "deterministic by seed"
     );
+}
+
+#[test]
+fn scale_augmentation_relabels_with_the_measured_height() {
+    use bayes_ruler::data::Rng;
+    use bayes_ruler::train::augment;
+    let (train_set, _) = train_validation(2026);
+    let mut rng = Rng::new(5);
+    let rows = |p: &[f32]| -> Vec<usize> {
+        (0..126)
+            .filter(|&r| (0..126).any(|c| p[r * 126 + c] > 0.5))
+            .collect()
+    };
+    let cols = |p: &[f32]| -> Vec<usize> {
+        (0..126)
+            .filter(|&c| (0..126).any(|r| p[r * 126 + c] > 0.5))
+            .collect()
+    };
+    let (mut taller, mut shorter) = (0, 0);
+    for e in train_set.iter().take(60) {
+        let a = augment(e, 1.5, &mut rng);
+        let r = rows(&a.pixels);
+        assert_eq!(
+            a.height,
+            (r[r.len() - 1] - r[0] + 1) as f32,
+            "label = measured rows"
+        );
+        let ratio = a.height / e.height;
+        // Rounding of the crop and nearest-neighbour sampling move it by a pixel or two.
+        assert!(
+            ratio >= 1.0 / 1.5 - 2.0 / e.height && ratio <= 1.5 + 2.0 / e.height,
+            "height {} → {}",
+            e.height,
+            a.height
+        );
+        // The width scales with the height (no row wraps into the next), and the figure is no
+        // larger than the generated data allow (the frame less a 1-px margin on each side).
+        let (w0, w1) = (cols(&e.pixels).len() as f32, cols(&a.pixels).len() as f32);
+        assert!(
+            (w1 - w0 * ratio).abs() <= 2.0 + 2.0 * w0 / e.height,
+            "width {w0} → {w1} at height ratio {ratio}"
+        );
+        assert!(a.height <= 124.0 && w1 <= 124.0);
+        taller += usize::from(a.height > e.height + 1.0);
+        shorter += usize::from(a.height < e.height - 1.0);
+    }
+    assert!(
+        taller > 10 && shorter > 10,
+        "{taller} taller, {shorter} shorter of 60"
+    );
+}
+
+#[test]
+fn child_width_fit_recovers_a_power_law_and_refuses_a_single_height() {
+    use bayes_ruler::verdict::{ChildWidth, Spread};
+    // Widths exactly 0.4 · m^0.6 at 20 … 100 px.
+    let children: Vec<Spread> = (1..=5)
+        .map(|i| {
+            let m = 20.0 * f64::from(i);
+            let w = 0.4 * m.powf(0.6);
+            Spread {
+                mean: m,
+                std: w / 3.3,
+                median: m,
+                ci90: [m - w / 2.0, m + w / 2.0],
+            }
+        })
+        .collect();
+    let fit = ChildWidth::fit(&children).unwrap();
+    assert!(
+        (fit.scale - 0.4).abs() < 1e-9 && (fit.exponent - 0.6).abs() < 1e-9,
+        "{fit:?}"
+    );
+    assert!((fit.expected(50.0) - 0.4 * 50f64.powf(0.6)).abs() < 1e-9);
+    assert_eq!(ChildWidth::fit(&children[..1]), None);
+    assert_eq!(ChildWidth::fit(&[children[0]; 2]), None);
+    // Many equal medians leave a rounding residue in the variance, not a second height.
+    assert_eq!(ChildWidth::fit(&[children[3]; 7]), None);
+    // A zero width (all samples equal) or a NaN is left out rather than fitted.
+    let mut odd = children.clone();
+    odd[0].ci90 = [20.0, 20.0];
+    odd[1].median = f64::NAN;
+    let fit = ChildWidth::fit(&odd).unwrap();
+    assert!((fit.exponent - 0.6).abs() < 1e-9, "{fit:?}");
 }

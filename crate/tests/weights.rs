@@ -63,7 +63,7 @@ fn committed_weights_do_what_their_report_says() {
     use bayes_ruler::constants::DATA_SEED;
     use bayes_ruler::data::dataset::{test_children, test_spiders};
     use bayes_ruler::evaluate::{assess, auroc, coverage90, rmse};
-    use bayes_ruler::verdict::{shipped_threshold, spread_score};
+    use bayes_ruler::verdict::shipped_threshold;
 
     let report: serde_json::Value =
         serde_json::from_str(include_str!("../../trained/report.json")).unwrap();
@@ -81,7 +81,7 @@ fn committed_weights_do_what_their_report_says() {
     let threshold = shipped_threshold();
     let score = |set: &[bayes_ruler::evaluate::Assessment]| -> Vec<f64> {
         set.iter()
-            .map(|a| spread_score(&threshold.score, &a.spread()))
+            .map(|a| threshold.score_of(&a.spread()))
             .collect()
     };
     let (r, c, a) = (

@@ -7,6 +7,7 @@
 //! height of the final image's figure: rows from the top-most to the bottom-most figure pixel.
 
 use super::Canvas;
+use super::cat::cat;
 use super::figure::Figure;
 use super::rng::Rng;
 use super::spider::spider;
@@ -20,6 +21,8 @@ pub enum Kind {
     Child(Pose),
     /// A spider (out of distribution).
     Spider,
+    /// A cat (out of distribution, in the report only).
+    Cat,
 }
 
 /// One picture and its label.
@@ -39,6 +42,7 @@ const STREAM_TEST_CHILDREN: u64 = 2;
 const STREAM_SPIDERS: u64 = 3;
 const STREAM_VALIDATION_SPIDERS: u64 = 4;
 const STREAM_CALIBRATION_CHILDREN: u64 = 5;
+const STREAM_CATS: u64 = 6;
 
 /// Free pixels kept between the figure and the frame.
 const MARGIN: f32 = 1.0;
@@ -108,6 +112,14 @@ fn spider_example(seed: u64, stream: u64, index: usize) -> Example {
     example(render(&fig, (x1 - x0).max(y1 - y0), &mut rng), Kind::Spider)
 }
 
+/// Cat number `index` of a stream: upright (cats stand on the ground), as large as a child.
+fn cat_example(seed: u64, stream: u64, index: usize) -> Example {
+    let mut rng = Rng::for_item(seed, stream, index as u64);
+    let fig = cat(&mut rng);
+    let [x0, y0, x1, y1] = fig.bbox();
+    example(render(&fig, (x1 - x0).max(y1 - y0), &mut rng), Kind::Cat)
+}
+
 /// The article's 836 labelled children, split 90/10 into training and validation sets.
 pub fn train_validation(seed: u64) -> (Vec<Example>, Vec<Example>) {
     let all: Vec<Example> = (0..N_TRAIN).map(|i| child(seed, STREAM_TRAIN, i)).collect();
@@ -144,5 +156,13 @@ pub fn calibration_children(seed: u64, count: usize) -> Vec<Example> {
 pub fn validation_spiders(seed: u64, count: usize) -> Vec<Example> {
     (0..count)
         .map(|i| spider_example(seed, STREAM_VALIDATION_SPIDERS, i))
+        .collect()
+}
+
+/// Held-out cats (a second out-of-distribution shape, for the report; never used to choose the
+/// verdict).
+pub fn test_cats(seed: u64, count: usize) -> Vec<Example> {
+    (0..count)
+        .map(|i| cat_example(seed, STREAM_CATS, i))
         .collect()
 }

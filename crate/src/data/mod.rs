@@ -1,8 +1,9 @@
 //! Synthetic silhouettes, deterministic from a seed: a raster canvas, figures made of filled
-//! primitives, toddlers in several poses, spiders, and the data sets built from them. The
+//! primitives, toddlers in several poses, spiders and cats (out of distribution), and the data sets built from them. The
 //! article's data set is not public, so the project draws its own.
 
 mod canvas;
+mod cat;
 pub mod dataset;
 mod figure;
 mod rng;
@@ -10,6 +11,7 @@ mod spider;
 mod toddler;
 
 pub use canvas::Canvas;
+pub use cat::cat;
 pub use dataset::{Example, Kind};
 pub use figure::{Figure, Primitive};
 pub use rng::Rng;

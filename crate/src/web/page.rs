@@ -15,7 +15,7 @@ use crate::error::RulerError;
 use crate::evaluate::mode_share;
 use crate::preprocess::silhouette_from_bytes;
 use crate::stats::{Histogram, Summary};
-use crate::verdict::{Spread, shipped_threshold, spread_score, verdict};
+use crate::verdict::{Spread, shipped_threshold, verdict};
 use crate::weights::load_embedded;
 
 /// What every prediction reports about its samples.
@@ -42,7 +42,7 @@ pub(crate) fn report(samples: &[f32]) -> Result<JsValue, RulerError> {
     let spread = Spread::of(&summary);
     to_js(&Report {
         mode_share: mode_share(samples),
-        spread: spread_score(&threshold.score, &spread),
+        spread: threshold.score_of(&spread),
         verdict: verdict(&spread, &threshold),
         histogram: summary.histogram,
         mean: summary.mean,
@@ -59,8 +59,10 @@ pub fn summarize(samples: &Float32Array) -> Result<JsValue, JsValue> {
     Ok(report(&samples.to_vec())?)
 }
 
-/// The verdict's rule: `{ score: "std" | "cv" | "ci90_rel", threshold }` (confident when
-/// score ≤ threshold).
+/// The verdict's rule, as in `trained/threshold.json`: `{ score: "std" | "cv" | "ci90_rel" |
+/// "ci90_vs_children", threshold, validation_false_alarm_rate, child_width? }` (confident when
+/// score ≤ threshold; `child_width: { scale, exponent }` is the interval width
+/// `scale · median^exponent` that children show, for `ci90_vs_children`).
 #[wasm_bindgen(js_name = verdictRule)]
 pub fn verdict_rule() -> Result<JsValue, JsValue> {
     Ok(to_js(&shipped_threshold())?)
@@ -85,6 +87,7 @@ pub fn gallery(children: usize, spiders: usize) -> Result<Array, JsValue> {
         let (kind, height) = match example.kind {
             Kind::Child(_) => ("child", JsValue::from(example.height)),
             Kind::Spider => ("spider", JsValue::NULL),
+            Kind::Cat => ("cat", JsValue::NULL),
         };
         set(&item, "kind", &kind.into())?;
         set(&item, "height", &height)?;
