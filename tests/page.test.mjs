@@ -97,7 +97,10 @@ test("an uploaded child is confident and an uploaded spider is uncertain", { tim
   await page.screenshot({ path: new URL("upload-child.png", ARTIFACTS).pathname, fullPage: true });
   await page.setInputFiles("#file", { name: "spider.png", mimeType: "image/png", buffer: await example("spider.png") });
   await waitForRun(page, 3);
-  assert.match(await page.textContent("#verdict"), /^uncertain: this does not look like a child/);
+  assert.match(
+    await page.textContent("#verdict"),
+    /^uncertain: this does not look like a child \(the answers spread over [\d.]+ px–[\d.]+ px, [\d.]+× as wide as a child's of that height\)$/,
+  );
   await page.screenshot({ path: new URL("upload-spider.png", ARTIFACTS).pathname, fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();

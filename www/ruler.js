@@ -70,13 +70,19 @@ export function enqueue(task) {
 
 const px = (v) => `${v.toFixed(1)} px`;
 
+/** How much wider than a child's the answers spread, when the shipped rule measures that. */
+function relativeSpread(result) {
+  if (wasm.verdictRule().score !== "ci90_vs_children" || !Number.isFinite(result.spread)) return "";
+  return `, ${result.spread.toFixed(1)}× as wide as a child's of that height`;
+}
+
 /** The verdict in words, e.g. "about 51 px, confident". */
 export function describe(result) {
   const [lo, hi] = result.ci90;
   if (result.verdict === "confident") {
     return `about ${Math.round(result.mean)} px, confident (90% of the answers: ${px(lo)}–${px(hi)})`;
   }
-  return `uncertain: this does not look like a child (the answers spread over ${px(lo)}–${px(hi)})`;
+  return `uncertain: this does not look like a child (the answers spread over ${px(lo)}–${px(hi)}${relativeSpread(result)})`;
 }
 
 /** "WebGPU" or "CPU (reason)", with the number of workers when there are several. */
