@@ -70,9 +70,12 @@ export function enqueue(task) {
 
 const px = (v) => `${v.toFixed(1)} px`;
 
+let verdictRule = null; // the shipped rule, read from the module once
+
 /** How much wider than a child's the answers spread, when the shipped rule measures that. */
 function relativeSpread(result) {
-  if (wasm.verdictRule().score !== "ci90_vs_children" || !Number.isFinite(result.spread)) return "";
+  verdictRule ??= wasm.verdictRule();
+  if (verdictRule.score !== "ci90_vs_children" || !Number.isFinite(result.spread)) return "";
   return `, ${result.spread.toFixed(1)}× as wide as a child's of that height`;
 }
 

@@ -177,13 +177,11 @@ fn generate(options: &Options) -> Result<(), RulerError> {
         let png = crate::preprocess::silhouette_png(&e.pixels, crate::constants::IMAGE_SIDE)?;
         write(&format!("{out}/child-{i:03}-{}px.png", e.height), &png)?;
     }
-    for (i, e) in spiders.iter().enumerate() {
-        let png = crate::preprocess::silhouette_png(&e.pixels, crate::constants::IMAGE_SIDE)?;
-        write(&format!("{out}/spider-{i:03}.png"), &png)?;
-    }
-    for (i, e) in cats.iter().enumerate() {
-        let png = crate::preprocess::silhouette_png(&e.pixels, crate::constants::IMAGE_SIDE)?;
-        write(&format!("{out}/cat-{i:03}.png"), &png)?;
+    for (name, set) in [("spider", &spiders), ("cat", &cats)] {
+        for (i, e) in set.iter().enumerate() {
+            let png = crate::preprocess::silhouette_png(&e.pixels, crate::constants::IMAGE_SIDE)?;
+            write(&format!("{out}/{name}-{i:03}.png"), &png)?;
+        }
     }
     // The contact sheet shows the training data.
     if options.get("set").unwrap_or("train") == "train" {
@@ -436,6 +434,10 @@ fn eval(options: &Options) -> Result<(), RulerError> {
     let kid_scores = scores(&kids, score);
     let bug_scores = scores(&bugs, score);
     let cat_scores = scores(&cats, score);
+    let median = |scores: &[f64]| {
+        crate::stats::Summary::of(&scores.iter().map(|&x| x as f32).collect::<Vec<_>>())
+            .map(|s| s.median)
+    };
     // One child and one spider over 1000 samples, as in the article.
     let one = |e: &crate::data::Example| -> Result<serde_json::Value, RulerError> {
         let s = sample_heights(&model, &e.pixels, 1000, &device)?;
@@ -488,12 +490,12 @@ fn eval(options: &Options) -> Result<(), RulerError> {
             "auroc_child_vs_spider": auroc(&bug_scores, &kid_scores),
             "false_alarm_rate": rate_above(&kid_scores, threshold),
             "spider_detection_rate": rate_above(&bug_scores, threshold),
-            "median_score_children": crate::stats::Summary::of(&kid_scores.iter().map(|&x| x as f32).collect::<Vec<_>>()).map(|s| s.median),
-            "median_score_spiders": crate::stats::Summary::of(&bug_scores.iter().map(|&x| x as f32).collect::<Vec<_>>()).map(|s| s.median),
+            "median_score_children": median(&kid_scores),
+            "median_score_spiders": median(&bug_scores),
             "cats": cats.len(),
             "auroc_child_vs_cat": auroc(&cat_scores, &kid_scores),
             "cat_detection_rate": rate_above(&cat_scores, threshold),
-            "median_score_cats": crate::stats::Summary::of(&cat_scores.iter().map(|&x| x as f32).collect::<Vec<_>>()).map(|s| s.median),
+            "median_score_cats": median(&cat_scores),
         },
         "one_child_1000_samples": one(&children[0])?,
         "one_spider_1000_samples": one(&spiders[0])?,

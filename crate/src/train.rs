@@ -9,7 +9,7 @@ use burn::optim::{AdamConfig, GradientsParams};
 use burn::tensor::{Device, Tensor, TensorData};
 
 use crate::constants::{IMAGE_SIDE, N_TRAIN};
-use crate::data::{Example, Rng};
+use crate::data::{Example, Rng, figure_extent};
 use crate::model::{BayesianCnn, BayesianCnnConfig};
 
 /// Which gradient estimator the Bayesian layers use while training.
@@ -65,12 +65,7 @@ pub struct TrainConfig {
 /// does). `max_scale` = 1 keeps the size: only mirror and move.
 pub fn augment(example: &Example, max_scale: f32, rng: &mut Rng) -> Example {
     let side = IMAGE_SIDE;
-    let at = |r: usize, c: usize| example.pixels[r * side + c] > 0.5;
-    let rows: Vec<usize> = (0..side).filter(|&r| (0..side).any(|c| at(r, c))).collect();
-    let cols: Vec<usize> = (0..side).filter(|&c| (0..side).any(|r| at(r, c))).collect();
-    let (Some(&r0), Some(&r1), Some(&c0), Some(&c1)) =
-        (rows.first(), rows.last(), cols.first(), cols.last())
-    else {
+    let Some([r0, r1, c0, c1]) = figure_extent(&example.pixels, side) else {
         return example.clone();
     };
     let (h, w) = (r1 - r0 + 1, c1 - c0 + 1);
@@ -99,13 +94,8 @@ pub fn augment(example: &Example, max_scale: f32, rng: &mut Rng) -> Example {
             pixels[(top + r) * side + left + c] = example.pixels[sr * side + sc];
         }
     }
-    let height = (0..side)
-        .filter(|&r| pixels[r * side..(r + 1) * side].iter().any(|&p| p > 0.5))
-        .collect::<Vec<_>>();
-    let height = match (height.first(), height.last()) {
-        (Some(a), Some(b)) => (b - a + 1) as f32,
-        _ => example.height,
-    };
+    let height =
+        figure_extent(&pixels, side).map_or(example.height, |[a, b, _, _]| (b - a + 1) as f32);
     Example {
         pixels,
         height,

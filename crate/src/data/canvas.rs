@@ -95,16 +95,17 @@ impl Canvas {
 
     /// Rows from the top-most to the bottom-most figure pixel, inclusive (0 when empty).
     pub fn figure_height(&self) -> usize {
-        let rows: Vec<usize> = (0..self.side)
-            .filter(|r| {
-                self.pixels[r * self.side..(r + 1) * self.side]
-                    .iter()
-                    .any(|&p| p > 0.5)
-            })
-            .collect();
-        match (rows.first(), rows.last()) {
-            (Some(top), Some(bottom)) => bottom - top + 1,
-            _ => 0,
-        }
+        figure_extent(&self.pixels, self.side).map_or(0, |[r0, r1, _, _]| r1 - r0 + 1)
     }
+}
+
+/// `[top, bottom, left, right]` rows and columns (inclusive) of the figure pixels (> 0.5) of a
+/// row-major `side × side` image; `None` when it has none.
+pub fn figure_extent(pixels: &[f32], side: usize) -> Option<[usize; 4]> {
+    let at = |r: usize, c: usize| pixels[r * side + c] > 0.5;
+    let r0 = (0..side).find(|&r| (0..side).any(|c| at(r, c)))?;
+    let r1 = (0..side).rev().find(|&r| (0..side).any(|c| at(r, c)))?;
+    let c0 = (0..side).find(|&c| (r0..=r1).any(|r| at(r, c)))?;
+    let c1 = (0..side).rev().find(|&c| (r0..=r1).any(|r| at(r, c)))?;
+    Some([r0, r1, c0, c1])
 }

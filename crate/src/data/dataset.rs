@@ -108,16 +108,20 @@ fn child(seed: u64, stream: u64, index: usize) -> Example {
 fn spider_example(seed: u64, stream: u64, index: usize) -> Example {
     let mut rng = Rng::for_item(seed, stream, index as u64);
     let fig = spider(&mut rng).rotated(rng.range(0.0, std::f32::consts::TAU));
-    let [x0, y0, x1, y1] = fig.bbox();
-    example(render(&fig, (x1 - x0).max(y1 - y0), &mut rng), Kind::Spider)
+    by_longest_side(&fig, Kind::Spider, &mut rng)
 }
 
-/// Cat number `index` of a stream: upright (cats stand on the ground), as large as a child.
+/// An out-of-distribution figure rendered with its longest side as long as a child's height.
+fn by_longest_side(fig: &Figure, kind: Kind, rng: &mut Rng) -> Example {
+    let [x0, y0, x1, y1] = fig.bbox();
+    example(render(fig, (x1 - x0).max(y1 - y0), rng), kind)
+}
+
+/// Cat number `index` of a stream: upright (cats stand on the ground), as large as a spider.
 fn cat_example(seed: u64, stream: u64, index: usize) -> Example {
     let mut rng = Rng::for_item(seed, stream, index as u64);
     let fig = cat(&mut rng);
-    let [x0, y0, x1, y1] = fig.bbox();
-    example(render(&fig, (x1 - x0).max(y1 - y0), &mut rng), Kind::Cat)
+    by_longest_side(&fig, Kind::Cat, &mut rng)
 }
 
 /// The article's 836 labelled children, split 90/10 into training and validation sets.

@@ -10,7 +10,7 @@ mod rng;
 mod spider;
 mod toddler;
 
-pub use canvas::Canvas;
+pub use canvas::{Canvas, figure_extent};
 pub use cat::cat;
 pub use dataset::{Example, Kind};
 pub use figure::{Figure, Primitive};
