@@ -1,5 +1,7 @@
 //! Subcommands of the native `bayes-ruler` binary.
 
+mod eval;
+
 use burn::module::Module;
 use burn::tensor::Device;
 
@@ -29,10 +31,13 @@ commands:
                                          --limit) and write the weights (default
                                          trained/model.bpk) and PATH's .json history
   eval [--passes P] [--children N] [--spiders N] [--cats N] [--calibration-children N]
-       [--weights PATH] [--report-dir DIR]
+       [--weights PATH] [--report-dir DIR] [--jobs J] [--held-out-only true]
                                          recompute the report (DIR/report.json, default
                                          trained/) and the verdict threshold (DIR/threshold.json)
-                                         with P passes per image (default 1000, as the page)
+                                         with P passes per image (default 1000, as the page),
+                                         on J processes (default: one per core; the figures do
+                                         not depend on J); --held-out-only prints the held-out
+                                         figures only (to compare weights without the test set)
   predict [--samples N] [--json true] IMAGE...
                                          measure PNG/JPEG/GIF/WebP/BMP files
   bench [--passes N] [--repeats R] [--device cpu|vulkan|wgpu] [--chunks C,C,...]
@@ -60,7 +65,7 @@ pub fn run(args: &[String]) -> Result<(), RulerError> {
         "demo" => demo(&options),
         "generate" => generate(&options),
         "train" => train(&options),
-        "eval" => eval(&options),
+        "eval" => eval::eval(&options),
         "curves" => curves(&options),
         "bench" => bench(&options),
         "predict" => predict(args.get(1..).unwrap_or(&[])),
@@ -358,164 +363,6 @@ fn load_weights(options: &Options, device: &Device) -> Result<crate::BayesianCnn
         }
         None => load_embedded(device),
     }
-}
-
-fn eval(options: &Options) -> Result<(), RulerError> {
-    use crate::data::dataset::{
-        calibration_children, test_cats, test_children, test_spiders, train_validation,
-        validation_spiders,
-    };
-    use crate::evaluate::{
-        assess, auroc, coverage90, mode_share, rate_above, rmse, threshold_at_false_alarm,
-    };
-    use crate::verdict::{SPREAD_SCORES, spread_score};
-    // The page's default: the threshold and the figures hold for what a visitor sees (fewer
-    // passes estimate each interval less precisely, so children's widths scatter more).
-    let passes = options.number("passes", 1000.0)? as usize;
-    let dir = options.get("report-dir").unwrap_or("trained");
-    let n_children = options.number("children", 200.0)? as usize;
-    let n_spiders = options.number("spiders", 200.0)? as usize;
-    let n_cats = options.number("cats", 100.0)? as usize;
-    let device = Device::flex();
-    device.seed(7);
-    let model = load_weights(options, &device)?;
-    let n_calibration = options.number("calibration-children", 400.0)? as usize;
-    // The verdict is calibrated on held-out children: the validation split plus a calibration
-    // set of its own (a 2% false-alarm threshold on 83 children rests on two scores).
-    let (_, mut held_out) = train_validation(DATA_SEED);
-    let n_validation = held_out.len();
-    held_out.extend(calibration_children(DATA_SEED, n_calibration));
-    let children = test_children(DATA_SEED, n_children);
-    let spiders = test_spiders(DATA_SEED, n_spiders);
-    eprintln!("validation children and spiders…");
-    let val = assess(&model, &held_out, passes, &device)?;
-    let val_spiders = assess(
-        &model,
-        &validation_spiders(DATA_SEED, n_spiders / 2),
-        passes,
-        &device,
-    )?;
-    // The spread score is chosen on validation data only: children vs validation spiders. The
-    // children's interval widths by measured height come from the same held-out children.
-    let child_width = crate::verdict::ChildWidth::fit(
-        &val.iter()
-            .map(crate::evaluate::Assessment::spread)
-            .collect::<Vec<_>>(),
-    );
-    let scores = |set: &[crate::evaluate::Assessment], name: &str| -> Vec<f64> {
-        set.iter()
-            .map(|a| spread_score(name, &a.spread(), child_width.as_ref()))
-            .collect()
-    };
-    let candidates: Vec<(&str, f64)> = SPREAD_SCORES
-        .into_iter()
-        .map(|name| {
-            (
-                name,
-                auroc(&scores(&val_spiders, name), &scores(&val, name)),
-            )
-        })
-        .collect();
-    let (score, _) =
-        candidates.iter().copied().fold(
-            ("std", f64::MIN),
-            |best, c| if c.1 > best.1 { c } else { best },
-        );
-    let false_alarm = 0.02;
-    let val_scores = scores(&val, score);
-    let threshold = threshold_at_false_alarm(&val_scores, false_alarm);
-    eprintln!("test children…");
-    let kids = assess(&model, &children, passes, &device)?;
-    eprintln!("test spiders…");
-    let bugs = assess(&model, &spiders, passes, &device)?;
-    // Cats only report how far the verdict carries to a shape it was not tuned on.
-    eprintln!("test cats…");
-    let cats = assess(&model, &test_cats(DATA_SEED, n_cats), passes, &device)?;
-    let kid_scores = scores(&kids, score);
-    let bug_scores = scores(&bugs, score);
-    let cat_scores = scores(&cats, score);
-    let median = |scores: &[f64]| {
-        crate::stats::Summary::of(&scores.iter().map(|&x| x as f32).collect::<Vec<_>>())
-            .map(|s| s.median)
-    };
-    // One child and one spider over 1000 samples, as in the article.
-    let one = |e: &crate::data::Example| -> Result<serde_json::Value, RulerError> {
-        let s = sample_heights(&model, &e.pixels, 1000, &device)?;
-        let name = if matches!(e.kind, crate::data::Kind::Spider) {
-            "spider"
-        } else {
-            "child"
-        };
-        let counts =
-            crate::stats::histogram(&s.iter().map(|&x| f64::from(x)).collect::<Vec<_>>(), 40)
-                .counts;
-        let color = if name == "spider" {
-            [200, 40, 40]
-        } else {
-            [51, 103, 214]
-        };
-        write(
-            &format!("{dir}/histogram-{name}.png"),
-            &crate::plot::bars(&counts, color)?,
-        )?;
-        let (lo, hi) = s
-            .iter()
-            .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &x| {
-                (a.min(x), b.max(x))
-            });
-        Ok(
-            serde_json::json!({"true_height": e.height, "mode_share": mode_share(&s), "min": lo, "max": hi}),
-        )
-    };
-    let report = serde_json::json!({
-        "weights": options.get("weights").unwrap_or("trained/model.bpk (embedded)"),
-        "data_seed": DATA_SEED,
-        "passes_per_image": passes,
-        "spread_score": score,
-        "spread_score_choice": "the candidate (std in px; cv = std / mean; ci90_rel = width of the central 90% interval / median; ci90_vs_children = that width / the width held-out children measured at the same median show, child_width.scale · median^child_width.exponent, fitted on the held-out children) with the highest AUROC of held-out children (validation + calibration) vs validation spiders; the test set is not used",
-        "validation": {
-            "children": val.len(),
-            "children_from": format!("{n_validation} validation children of the 90/10 split + {n_calibration} calibration children (own stream, never trained on)"),
-            "spiders": val_spiders.len(),
-            "auroc_by_score": candidates.iter().map(|(n, a)| serde_json::json!({"score": n, "auroc": a})).collect::<Vec<_>>(),
-            "threshold_false_alarm_rate": false_alarm,
-            "threshold": threshold,
-            "child_width": child_width,
-        },
-        "test": {
-            "children": kids.len(),
-            "spiders": bugs.len(),
-            "rmse_px": rmse(&kids),
-            "coverage90": coverage90(&kids),
-            "auroc_child_vs_spider": auroc(&bug_scores, &kid_scores),
-            "false_alarm_rate": rate_above(&kid_scores, threshold),
-            "spider_detection_rate": rate_above(&bug_scores, threshold),
-            "median_score_children": median(&kid_scores),
-            "median_score_spiders": median(&bug_scores),
-            "cats": cats.len(),
-            "auroc_child_vs_cat": auroc(&cat_scores, &kid_scores),
-            "cat_detection_rate": rate_above(&cat_scores, threshold),
-            "median_score_cats": median(&cat_scores),
-        },
-        "one_child_1000_samples": one(&children[0])?,
-        "one_spider_1000_samples": one(&spiders[0])?,
-    });
-    let text = serde_json::to_string_pretty(&report).unwrap_or_default();
-    write(&format!("{dir}/report.json"), text.as_bytes())?;
-    let shipped = crate::verdict::Threshold {
-        score: score.into(),
-        threshold,
-        validation_false_alarm_rate: Some(rate_above(&val_scores, threshold)),
-        child_width: child_width.filter(|_| score == "ci90_vs_children"),
-    };
-    write(
-        &format!("{dir}/threshold.json"),
-        serde_json::to_string_pretty(&shipped)
-            .unwrap_or_default()
-            .as_bytes(),
-    )?;
-    println!("{text}");
-    Ok(())
 }
 
 fn predict(args: &[String]) -> Result<(), RulerError> {

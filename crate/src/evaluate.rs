@@ -2,7 +2,7 @@
 //! spread of the samples separates children from spiders.
 
 use burn::tensor::Device;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::data::{Example, Kind};
 use crate::error::RulerError;
@@ -12,7 +12,7 @@ use crate::stats::Summary;
 use crate::verdict::Spread;
 
 /// What the model said about one image.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
     /// True height (px), for children.
     pub height: f32,
@@ -67,21 +67,40 @@ pub fn assess(
 ) -> Result<Vec<Assessment>, RulerError> {
     examples
         .iter()
-        .map(|e| {
-            let samples = sample_heights(model, &e.pixels, passes, device)?;
-            let s = Summary::of(&samples)
-                .ok_or_else(|| RulerError::Device("non-finite heights".into()))?;
-            Ok(Assessment {
-                height: e.height,
-                is_child: matches!(e.kind, Kind::Child(_)),
-                mean: s.mean,
-                std: s.std,
-                median: s.median,
-                ci90: s.ci90,
-                mode_share: mode_share(&samples),
-            })
-        })
+        .map(|e| assess_one(model, e, passes, device))
         .collect()
+}
+
+/// Samples `passes` heights of one image and summarises them.
+pub fn assess_one(
+    model: &BayesianCnn,
+    example: &Example,
+    passes: usize,
+    device: &Device,
+) -> Result<Assessment, RulerError> {
+    let samples = sample_heights(model, &example.pixels, passes, device)?;
+    let s = Summary::of(&samples).ok_or_else(|| RulerError::Device("non-finite heights".into()))?;
+    Ok(Assessment {
+        height: example.height,
+        is_child: matches!(example.kind, Kind::Child(_)),
+        mean: s.mean,
+        std: s.std,
+        median: s.median,
+        ci90: s.ci90,
+        mode_share: mode_share(&samples),
+    })
+}
+
+/// The seed of one image's passes in an evaluation: every image draws from its own stream, so
+/// the figures do not depend on the order in which images are sampled or on how they are split
+/// over processes (the CPU backend's generator is one per process).
+pub fn image_seed(base: u64, set: usize, index: usize) -> u64 {
+    // SplitMix64's finaliser spreads neighbouring (set, index) pairs over the seed space.
+    let mut z = base ^ ((set as u64) << 32) ^ index as u64;
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// Root mean squared error of the predictive means (px).

@@ -277,3 +277,50 @@ fn child_width_fit_recovers_a_power_law_and_refuses_a_single_height() {
     let fit = ChildWidth::fit(&odd).unwrap();
     assert!((fit.exponent - 0.6).abs() < 1e-9, "{fit:?}");
 }
+
+/// `eval` seeds every image on its own, so splitting the images over worker processes changes
+/// nothing in its figures; bad options fail with a message, not a panic.
+#[test]
+fn eval_gives_the_same_figures_on_one_or_several_processes() {
+    use std::process::Command;
+    let eval = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_bayes-ruler"))
+            .args(["eval", "--held-out-only", "true", "--passes", "8"])
+            .args(["--calibration-children", "6", "--spiders", "8"])
+            .args(extra)
+            .output()
+            .expect("run bayes-ruler");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, one, err) = eval(&["--jobs", "1"]);
+    assert!(ok, "{err}");
+    let (ok, two, err) = eval(&["--jobs", "2"]);
+    assert!(ok, "{err}");
+    assert_eq!(one, two, "one process vs two");
+    let figures: serde_json::Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(figures["validation"]["children"], 83 + 6);
+    assert_eq!(figures["validation"]["spiders"], 4);
+    let rmse = figures["held_out_children"]["rmse_px"].as_f64().unwrap();
+    assert!(rmse > 0.0 && rmse < 10.0, "held-out RMSE {rmse}");
+    // The figures follow the samples: the equality above does not compare two constants.
+    let (ok, fewer, _) = eval(&["--jobs", "2", "--passes", "9"]);
+    assert!(ok);
+    assert_ne!(one, fewer, "9 passes sample differently from 8");
+
+    for (bad, says) in [
+        (&["--jobs", "1.5"][..], "--jobs must be a whole number"),
+        (&["--worker", "2/2"][..], "--worker must be k/J"),
+        (
+            &["--children", "-3"][..],
+            "--children must be a whole number",
+        ),
+    ] {
+        let (ok, _, err) = eval(bad);
+        assert!(!ok && err.contains(says), "{bad:?}: {err}");
+        assert!(!err.contains("panicked"), "{bad:?}: {err}");
+    }
+}
