@@ -1,5 +1,5 @@
 // The same Bayesian CNN written with TensorFlow.js, on bayes-ruler's weights (modelParameters()):
-// conv 5×5 same (16) → ReLU → max-pool 4 → conv 5×5 same (32) → ReLU → max-pool 4 → dense(1),
+// a `frame` of background pixels around the image → conv 5×5 same (16) → ReLU → max-pool 4 → conv 5×5 same (32) → ReLU → max-pool 4 → dense(1),
 // height = outputOffset + outputScale · y. Every pass draws every weight: W = mu + softplus(rho)·ε.
 // `tf` is the global of tf.min.js (classic scripts: the backends attach to it).
 
@@ -71,7 +71,11 @@ export function tfjsNetwork(tf, params) {
   }
 
   return {
-    image: (pixels) => tf.tensor4d(pixels, [1, side, side, 1]),
+    // The background frame that lets the pools tile the image (126 + 2 = 128), as bayes-ruler.
+    image: (pixels) => {
+      const f = params.frame ?? 0;
+      return tf.pad(tf.tensor4d(pixels, [1, side, side, 1]), [[0, 0], [f, f], [f, f], [0, 0]]);
+    },
     async sequential(x, n) {
       const out = new Float32Array(n);
       for (let i = 0; i < n; i++) {

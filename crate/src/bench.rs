@@ -234,8 +234,10 @@ pub fn stages(device: &Device, n: usize, repeats: usize) -> Result<Vec<BenchRow>
     let w2 = Tensor::<5>::random([n, 32, 16, 5, 5], normal, device);
     let columns = Tensor::<3>::random([n, 400, 375], normal, device);
     let constant = Tensor::<4>::random([1, 16 * n, 5, 5], normal, device);
-    let layer2 = Tensor::<4>::random([1, 32 * n, 28, 28], normal, device);
-    let dense = Tensor::<3>::random([n, 1568, 1], normal, device);
+    let config = BayesianCnnConfig::new();
+    let (used, features) = (config.side_after_pool2() * 4, config.dense_features());
+    let layer2 = Tensor::<4>::random([1, 32 * n, used, used], normal, device);
+    let dense = Tensor::<3>::random([n, features, 1], normal, device);
     let mut rows = Vec::new();
     let mut stage = |name: &str, run: &dyn Fn() -> Tensor<1>| -> Result<(), RulerError> {
         let s = time(repeats, || read_floats(run().into_data()).map(|_| ()))?;
@@ -285,7 +287,7 @@ pub fn stages(device: &Device, n: usize, repeats: usize) -> Result<Vec<BenchRow>
         grouped(&constant, 2)
     })?;
     stage("layer 2 ReLU + max-pool + dense matmul", &|| {
-        let x = pool(relu(layer2.clone())).reshape([n, 1, 1568]);
+        let x = pool(relu(layer2.clone())).reshape([n, 1, features]);
         x.matmul(dense.clone()).sum()
     })?;
     Ok(rows)

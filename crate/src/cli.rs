@@ -18,6 +18,10 @@ usage: bayes-ruler <command> [options]
 commands:
   init-weights [--seed S] [--out PATH]   write untrained (initial-posterior) weights
                                          (default seed 42, PATH trained/model.bpk)
+  reframe --weights OLD --out NEW [--seed S]
+                                         carry weights trained without the background frame
+                                         (before 2026-11-27) over to the framed network, as a
+                                         warm start for `train --resume`
   demo [--samples N]                     sample the built-in silhouette with the embedded
                                          weights and print a JSON summary
   generate [--seed S] [--out DIR] [--count N] [--set train|test]
@@ -62,6 +66,7 @@ pub fn run(args: &[String]) -> Result<(), RulerError> {
     };
     match command {
         "init-weights" => init_weights(&options),
+        "reframe" => reframe(&options),
         "demo" => demo(&options),
         "generate" => generate(&options),
         "train" => train(&options),
@@ -115,6 +120,26 @@ impl Options {
             })
         })
     }
+}
+
+fn reframe(options: &Options) -> Result<(), RulerError> {
+    let from = options
+        .get("weights")
+        .ok_or_else(|| RulerError::InvalidInput("reframe needs --weights OLD.bpk".into()))?;
+    let out = options
+        .get("out")
+        .ok_or_else(|| RulerError::InvalidInput("reframe needs --out NEW.bpk".into()))?;
+    let device = Device::flex();
+    device.seed(options.number("seed", 42.0)? as u64);
+    let bytes =
+        std::fs::read(from).map_err(|e| RulerError::Weights(format!("cannot read {from}: {e}")))?;
+    let old =
+        crate::weights::load_model_as(&bytes, &BayesianCnnConfig::new().with_frame(0), &device)?;
+    crate::weights::reframe(old, &device)?
+        .save_file(out)
+        .map_err(|e| RulerError::Weights(format!("cannot write {out}: {e}")))?;
+    println!("wrote {out}: {from} carried over to the framed network (128 → 32 → 8)");
+    Ok(())
 }
 
 fn init_weights(options: &Options) -> Result<(), RulerError> {

@@ -178,17 +178,20 @@ struct FigureCrop {
 impl ModelInput {
     /// Checks the pixels (see [`image_tensor`]) and finds the figure's bounding box.
     pub fn new(model: &BayesianCnn, pixels: &[f32], device: &Device) -> Result<Self, RulerError> {
-        let image = image_tensor(pixels, device)?;
+        let image = model.framed(image_tensor(pixels, device)?);
         let [_, _, k, _] = model.conv1.kernel.dims();
         let reach = k / 2;
         let pool = model.pool;
-        let cells = IMAGE_SIDE / pool;
+        let cells = model.input_side() / pool;
         let figure = |i: usize| pixels[i] != 0.0;
+        // Rows and columns of the framed image.
         let rows: Vec<usize> = (0..IMAGE_SIDE)
             .filter(|&r| (0..IMAGE_SIDE).any(|c| figure(r * IMAGE_SIDE + c)))
+            .map(|r| r + model.frame)
             .collect();
         let cols: Vec<usize> = (0..IMAGE_SIDE)
             .filter(|&c| (0..IMAGE_SIDE).any(|r| figure(r * IMAGE_SIDE + c)))
+            .map(|c| c + model.frame)
             .collect();
         let figure = match (rows.first(), rows.last(), cols.first(), cols.last()) {
             (Some(&r0), Some(&r1), Some(&c0), Some(&c1)) => {
@@ -239,8 +242,8 @@ pub fn forward_draws_with(
     let [_, features, units] = draws.dense.dims();
     let pool = model.pool;
     let reach = k / 2;
-    let cells = IMAGE_SIDE / pool; // 31 cells after the first pool
-    let used = (cells / pool) * pool; // 28 rows of layer 2 feed the second pool
+    let cells = model.input_side() / pool; // 32 cells after the first pool
+    let used = (cells / pool) * pool; // rows of layer 2 that feed the second pool (all 32)
 
     let b1 = tile_bias(model.conv1.kernel.bias.val(), n);
     let floor1 = relu(b1.clone()); // layer-1 output of a cell that cannot see the figure
@@ -255,12 +258,19 @@ pub fn forward_draws_with(
         Some(b2),
         model.conv2.kernel.options(n),
     );
+    // The 5 × 5 map's rows: `reach` top-border rows, the interior, `reach` bottom-border rows;
+    // layer 2's `cells` rows are the same, with the interior repeated (and only the first
+    // `used` of them feed the second pool).
     let expand = |t: Tensor<4>, dim: usize| {
-        let edge = t.clone().narrow(dim, 0, reach);
-        let inner = t.narrow(dim, reach, 1).repeat_dim(dim, used - reach);
-        Tensor::cat(vec![edge, inner], dim)
+        let top = t.clone().narrow(dim, 0, reach);
+        let inner = t
+            .clone()
+            .narrow(dim, reach, 1)
+            .repeat_dim(dim, cells - 2 * reach);
+        let bottom = t.narrow(dim, reach + 1, reach);
+        Tensor::cat(vec![top, inner, bottom], dim).narrow(dim, 0, used)
     };
-    let mut layer2 = expand(expand(constant, 2), 3); // [1, n·c2, 28, 28]
+    let mut layer2 = expand(expand(constant, 2), 3); // [1, n·c2, used, used]
 
     if let Some(FigureCrop { cells, pixels }) = &input.figure {
         let [a0, a1, b0, b1c] = *cells;
@@ -284,7 +294,7 @@ pub fn forward_draws_with(
         let delta = x - constant_map(floor1, na, nb);
         // conv(D): D is zero outside the crop, so its outputs are zero outside rows
         // a0 − r .. a1 + r; pad by 2r and convolve "valid" to get exactly those, then keep the
-        // ones inside 0 .. 28.
+        // ones inside 0 .. used.
         let delta = delta.pad([(2 * reach, 2 * reach), (2 * reach, 2 * reach)], 0.0);
         let d = match kernels {
             PassKernels::Convolutions => {
@@ -309,7 +319,7 @@ pub fn forward_draws_with(
             layer2 = layer2 + d;
         }
     }
-    let x = model.max_pool(relu(layer2)); // [1, n·c2, 7, 7]
+    let x = model.max_pool(relu(layer2)); // [1, n·c2, 8, 8]
 
     // Dense: [n, 1, features] × [n, features, units], one matrix per draw.
     let x = x.reshape([n, 1, features]);
@@ -332,7 +342,7 @@ pub fn forward_draws_dense(
     let w1 = draws.conv1.clone().reshape([n * c1, c_in, k, k]);
     let b1 = tile_bias(model.conv1.kernel.bias.val(), n);
     let x = model.max_pool(relu(conv2d(
-        image,
+        model.framed(image),
         w1,
         Some(b1),
         model.conv1.kernel.options(1),

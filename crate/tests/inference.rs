@@ -24,10 +24,12 @@ fn to_vec<const D: usize>(t: Tensor<D>) -> Vec<f32> {
 #[test]
 fn one_pass_costs_the_documented_multiply_adds() {
     let config = BayesianCnnConfig::new();
-    assert_eq!(config.dense_features(), 32 * 7 * 7);
+    // 126 + a 1-px frame = 128 → 32 → 8: the pools tile the whole image.
+    assert_eq!(config.input_side(), 128);
+    assert_eq!(config.dense_features(), 32 * 8 * 8);
     assert_eq!(
         config.macs_per_pass(),
-        126 * 126 * 16 * 25 + 31 * 31 * 16 * 32 * 25 + 1568
+        128 * 128 * 16 * 25 + 32 * 32 * 16 * 32 * 25 + 2048
     );
 }
 

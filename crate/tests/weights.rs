@@ -13,8 +13,8 @@ use burn::tensor::Device;
 fn embedded_weights_fit_the_architecture() {
     let device = Device::flex();
     let model = load_embedded(&device).expect("trained/model.bpk must decode");
-    // 2 × (400 + 12 800 + 1 568) kernel parameters (mu, rho) + 16 + 32 + 1 biases.
-    assert_eq!(model.num_params(), 2 * (400 + 12_800 + 1_568) + 49);
+    // 2 × (400 + 12 800 + 2 048) kernel parameters (mu, rho) + 16 + 32 + 1 biases.
+    assert_eq!(model.num_params(), 2 * (400 + 12_800 + 2_048) + 49);
     let kl = model.kl().into_data().try_into_vec::<f32>().unwrap()[0];
     assert!(kl.is_finite() && kl > 0.0, "KL {kl}");
 }
@@ -93,4 +93,38 @@ fn committed_weights_do_what_their_report_says() {
     assert!(r <= 1.5 * number("rmse_px") + 0.5, "RMSE {r:.2} px");
     assert!(c >= number("coverage90") - 0.2, "coverage {c:.2}");
     assert!(a >= number("auroc_child_vs_spider") - 0.15, "AUROC {a:.3}");
+}
+
+/// `reframe` carries an unframed network over exactly: the framed network's mean pass on the
+/// image moved one pixel up and left sees what the old one saw (the frame stands in for the
+/// old zero padding), and the new dense cells start at zero mean, so the heights agree.
+#[test]
+fn reframed_weights_measure_what_the_unframed_ones_did() {
+    use bayes_ruler::weights::{load_model_as, reframe};
+    let device = Device::flex();
+    device.seed(31);
+    let unframed = BayesianCnnConfig::new().with_frame(0);
+    let old = unframed.init(&device);
+    let pixels = demo_silhouette().into_pixels();
+    assert!(pixels[..126].iter().all(|&p| p == 0.0) && (0..126).all(|r| pixels[r * 126] == 0.0));
+    let mut moved = vec![0.0; 126 * 126];
+    for r in 0..125 {
+        for c in 0..125 {
+            moved[r * 126 + c] = pixels[(r + 1) * 126 + c + 1];
+        }
+    }
+    let height = |m: &bayes_ruler::BayesianCnn, p: &[f32]| {
+        let x = image_tensor(p, &device).unwrap();
+        m.forward_mean(x).into_data().try_into_vec::<f32>().unwrap()[0]
+    };
+    let before = height(&old, &pixels);
+    // Through bytes, as the command does.
+    let bytes = old.clone().into_record().into_bytes().unwrap();
+    let old = load_model_as(&bytes, &unframed, &device).unwrap();
+    let new = reframe(old, &device).unwrap();
+    assert_eq!(new.frame, 1);
+    let after = height(&new, &moved);
+    assert!((before - after).abs() < 1e-3, "{before} vs {after}");
+    // Framed weights are refused: there is nothing to carry over.
+    assert!(reframe(new, &device).is_err());
 }

@@ -8,11 +8,11 @@ use burn::tensor::Device;
 
 use super::{Options, load_weights, write};
 use crate::constants::DATA_SEED;
-use crate::data::Example;
 use crate::data::dataset::{
     calibration_children, test_cats, test_children, test_spiders, train_validation,
     validation_spiders,
 };
+use crate::data::{Example, Kind};
 use crate::error::RulerError;
 use crate::evaluate::{
     Assessment, assess_one, auroc, coverage90, image_seed, mode_share, rate_above, rmse,
@@ -230,6 +230,47 @@ fn assess_all(
         .collect()
 }
 
+/// RMSE, coverage and mean error of groups of test children (by pose, by height band): where
+/// the model misses, not only how much.
+fn breakdown<K: Ord>(
+    children: &[Example],
+    kids: &[Assessment],
+    key: impl Fn(&Example) -> K,
+    label: impl Fn(&K) -> String,
+) -> Vec<serde_json::Value> {
+    let mut groups = std::collections::BTreeMap::<K, Vec<Assessment>>::new();
+    for (e, a) in children.iter().zip(kids) {
+        groups.entry(key(e)).or_default().push(a.clone());
+    }
+    groups
+        .into_iter()
+        .map(|(k, g)| {
+            let bias = g.iter().map(|a| a.mean - f64::from(a.height)).sum::<f64>() / g.len() as f64;
+            serde_json::json!({
+                "group": label(&k),
+                "children": g.len(),
+                "rmse_px": rmse(&g),
+                "mean_error_px": bias,
+                "coverage90": coverage90(&g),
+            })
+        })
+        .collect()
+}
+
+fn by_pose(children: &[Example], kids: &[Assessment]) -> Vec<serde_json::Value> {
+    let pose = |e: &Example| match e.kind {
+        Kind::Child(pose) => format!("{pose:?}").to_lowercase(),
+        _ => "not a child".into(),
+    };
+    breakdown(children, kids, pose, String::clone)
+}
+
+/// Bands of 20 px of true height.
+fn by_height(children: &[Example], kids: &[Assessment]) -> Vec<serde_json::Value> {
+    let band = |e: &Example| 20 * (e.height as u32 / 20);
+    breakdown(children, kids, band, |b| format!("{b}–{} px", b + 19))
+}
+
 pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
     if let Some(spec) = options.get("worker") {
         return worker(options, spec);
@@ -298,6 +339,8 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
                 "rmse_px": rmse(val),
                 "coverage90": coverage90(val),
                 "validation_spider_detection_rate": rate_above(&scores(val_spiders, score), threshold),
+                "by_pose": by_pose(&data.sets[HELD_OUT], val),
+                "by_height": by_height(&data.sets[HELD_OUT], val),
             },
         });
         println!(
@@ -363,6 +406,8 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
             "auroc_child_vs_cat": auroc(&cat_scores, &kid_scores),
             "cat_detection_rate": rate_above(&cat_scores, threshold),
             "median_score_cats": median(&cat_scores),
+            "children_by_pose": by_pose(children, kids),
+            "children_by_height": by_height(children, kids),
         },
         "one_child_1000_samples": one(children.first(), TEST_CHILDREN)?,
         "one_spider_1000_samples": one(spiders.first(), TEST_SPIDERS)?,

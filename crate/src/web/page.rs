@@ -186,6 +186,7 @@ pub async fn model_parameters() -> Result<JsValue, JsValue> {
         &layer(d.mu.val(), d.rho.val(), d.bias.val()).await?,
     )?;
     set(&result, "pool", &model.pool.into())?;
+    set(&result, "frame", &model.frame.into())?;
     set(&result, "outputOffset", &model.output_offset.into())?;
     set(&result, "outputScale", &model.output_scale.into())?;
     Ok(result.into())
