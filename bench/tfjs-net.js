@@ -27,7 +27,7 @@ export function tfjsNetwork(tf, params) {
     return p.mu.expandDims(0).add(p.sigma.expandDims(0).mul(tf.randomNormal(shape)));
   };
 
-  /** One pass with one fresh draw of every weight: `x` is [1, 126, 126, 1]. */
+  /** One pass with one fresh draw of every weight: `x` is [1, 128, 128, 1] (framed). */
   function onePass(x) {
     return tf.tidy(() => {
       const w1 = draw(c1, 1).squeeze([0]);

@@ -95,12 +95,16 @@ pub fn assess_one(
 /// the figures do not depend on the order in which images are sampled or on how they are split
 /// over processes (the CPU backend's generator is one per process).
 pub fn image_seed(base: u64, set: usize, index: usize) -> u64 {
-    // SplitMix64's finaliser spreads neighbouring (set, index) pairs over the seed space.
-    let mut z = base ^ ((set as u64) << 32) ^ index as u64;
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
+    // SplitMix64's finaliser spreads neighbouring (set, index) pairs over the seed space; the
+    // base is mixed first, so that two bases never share a stream (base ^ 1 at index 0 would
+    // otherwise be base at index 1).
+    let mix = |z: u64| {
+        let z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        let z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    mix(mix(base) ^ ((set as u64) << 32) ^ index as u64)
 }
 
 /// Root mean squared error of the predictive means (px).

@@ -15,10 +15,11 @@ use crate::constants::{IMAGE_PIXELS, IMAGE_SIDE, MAX_SAMPLES};
 use crate::error::RulerError;
 use crate::model::{BayesianCnn, Kernels};
 
-/// Most passes per device call on WebGPU: the largest intermediate, the first layer's output, is
-/// 16 · 126² floats (≈ 1 MB) per pass, and WebGPU guarantees storage-buffer bindings of only
-/// 128 MiB (`maxStorageBufferBindingSize`'s default), so larger chunks could fail silently.
-pub const WEBGPU_MAX_CHUNK: usize = 128;
+/// Most passes per device call on WebGPU: the largest intermediate, the first layer's output for
+/// a figure that fills the frame, is 16 · 128² floats (1 MiB) per pass, and WebGPU guarantees
+/// storage-buffer bindings of only 128 MiB (`maxStorageBufferBindingSize`'s default), so larger
+/// chunks could fail silently; 120 leaves some room.
+pub const WEBGPU_MAX_CHUNK: usize = 120;
 
 /// Passes computed per device call by default: about 3 MB of intermediates per pass, so a chunk
 /// stays near 100 MB, under WebGPU's default 128 MiB storage-buffer binding limit.
@@ -117,7 +118,7 @@ pub enum PassKernels {
     /// Layer 1 as one convolution of the image with the n·c1 stacked kernels, layer 2 as one
     /// grouped convolution (a group per draw). The default: the CPU and the browser use it
     /// (in wasm the matrix-product form was not faster), and its intermediates stay within
-    /// WebGPU's 128 MiB binding limit at 128 draws per call.
+    /// WebGPU's 128 MiB binding limit at [`WEBGPU_MAX_CHUNK`] draws per call.
     #[default]
     Convolutions,
     /// Both layers as matrix products over im2col columns: layer 1 as the stacked kernels times
@@ -222,8 +223,8 @@ impl ModelInput {
 /// same for every draw). Layer 2 is linear in its input: with C the constant map of relu(bias)
 /// and D = layer-1 output − C (zero outside the figure's cells), conv(D + C) = conv(D) +
 /// conv(C). conv(D) is computed per draw (a grouped convolution, or im2col + a batched matrix
-/// product) over the figure's cells only; conv(C) takes one of 3 × 3 values per draw (interior,
-/// or one of the zero-padded borders), read from a 5 × 5 map. The dense layer is a batched
+/// product) over the figure's cells only; conv(C) takes one of 5 × 5 values per draw (interior,
+/// or a position one or two cells from a zero-padded border), read from a 5 × 5 map. The dense layer is a batched
 /// matrix product.
 pub fn forward_draws(model: &BayesianCnn, input: &ModelInput, draws: &WeightDraws) -> Tensor<1> {
     forward_draws_with(model, input, draws, PassKernels::default())

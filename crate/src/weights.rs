@@ -33,7 +33,8 @@ pub fn load_model_as(
 /// Carries weights trained without the background frame (`frame` 0: pools over 126 → 31 → 7)
 /// over to the framed network (128 → 32 → 8): the convolutions and biases are unchanged, each
 /// dense weight keeps its pooled cell, and the cells the old network never saw (the last row
-/// and column) start as a fresh layer would, at zero mean and the initial sigma. A warm start
+/// and column) start at zero mean (so the carried-over network measures as the old one did) and
+/// the initial sigma. A warm start
 /// for training, not a finished model.
 pub fn reframe(old: BayesianCnn, device: &Device) -> Result<BayesianCnn, RulerError> {
     use burn::module::Param;

@@ -144,7 +144,18 @@ fn worker(options: &Options, spec: &str) -> Result<(), RulerError> {
 /// its own share, so that a full pipe never blocks the worker).
 struct Worker {
     child: Child,
-    output: std::thread::JoinHandle<std::io::Result<String>>,
+    output: Option<std::thread::JoinHandle<std::io::Result<String>>>,
+}
+
+impl Drop for Worker {
+    /// A worker is never left running: on any error path (another worker failed to start,
+    /// this process's share failed, a worker's output is bad) the rest are stopped here.
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
 }
 
 fn spawn_workers(options: &Options, jobs: usize) -> Result<Vec<Worker>, RulerError> {
@@ -171,7 +182,10 @@ fn spawn_workers(options: &Options, jobs: usize) -> Result<Vec<Worker>, RulerErr
                 let mut text = String::new();
                 stdout.read_to_string(&mut text).map(|_| text)
             });
-            Ok(Worker { child, output })
+            Ok(Worker {
+                child,
+                output: Some(output),
+            })
         })
         .collect()
 }
@@ -186,38 +200,45 @@ fn assess_all(
     options: &Options,
     jobs: usize,
 ) -> Result<Vec<Vec<Assessment>>, RulerError> {
-    let mut workers = spawn_workers(options, jobs)?;
+    let workers = spawn_workers(options, jobs)?;
     let mut slots: Vec<Vec<Option<Assessment>>> =
         sets.iter().map(|s| vec![None; s.len()]).collect();
-    let own = assess_share(model, sets, passes, device, (0, jobs), |set, i, a| {
+    // On an error the remaining workers are dropped, which stops them.
+    assess_share(model, sets, passes, device, (0, jobs), |set, i, a| {
         slots[set][i] = Some(a);
-    });
-    if let Err(e) = own {
-        for w in &mut workers {
-            let _ = w.child.kill();
-        }
-        return Err(e);
-    }
+    })?;
+    // Where image (set, i) lies in the sets laid end to end: which process owned it.
+    let offsets: Vec<usize> = sets
+        .iter()
+        .scan(0, |at, s| {
+            let start = *at;
+            *at += s.len();
+            Some(start)
+        })
+        .collect();
     for (k, mut w) in workers.into_iter().enumerate() {
-        let failed =
-            |why: String| RulerError::Device(format!("eval worker {} failed: {why}", k + 1));
-        let status = w.child.wait().map_err(|e| failed(e.to_string()))?;
+        let share = k + 1;
+        let failed = |why: String| RulerError::Device(format!("eval worker {share} failed: {why}"));
         let text = w
             .output
+            .take()
+            .expect("collected once")
             .join()
             .map_err(|_| failed("its reader panicked".into()))?
             .map_err(|e| failed(e.to_string()))?;
+        let status = w.child.wait().map_err(|e| failed(e.to_string()))?;
         if !status.success() {
             return Err(failed(status.to_string()));
         }
         for line in text.lines() {
             let (set, i, a): (usize, usize, Assessment) =
                 serde_json::from_str(line).map_err(|e| failed(format!("{e} in `{line}`")))?;
-            let slot = slots
-                .get_mut(set)
-                .and_then(|s| s.get_mut(i))
-                .ok_or_else(|| failed(format!("no image {i} in set {set}")))?;
-            *slot = Some(a);
+            // The worker rebuilt the same lists: its images are its share, with their labels.
+            let expected = sets.get(set).and_then(|s| s.get(i));
+            if expected.is_none_or(|e| e.height != a.height) || (offsets[set] + i) % jobs != share {
+                return Err(failed(format!("image {i} of set {set} is not its own")));
+            }
+            slots[set][i] = Some(a);
         }
     }
     slots
@@ -289,6 +310,8 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
     let model = load_weights(options, &device)?;
     let data = eval_sets(options)?;
     let total: usize = data.sets.iter().map(Vec::len).sum();
+    // More processes than images would only start idle workers.
+    let jobs = jobs.min(total.max(1));
     eprintln!("sampling {total} images × {passes} passes on {jobs} process(es)…");
     let results = assess_all(&model, &data.sets, passes, &device, options, jobs)?;
     let (val, val_spiders) = (&results[HELD_OUT], &results[VALIDATION_SPIDERS]);
