@@ -131,10 +131,8 @@ fn reframe(options: &Options) -> Result<(), RulerError> {
         .ok_or_else(|| RulerError::InvalidInput("reframe needs --out NEW.bpk".into()))?;
     let device = Device::flex();
     device.seed(options.number("seed", 42.0)? as u64);
-    let bytes =
-        std::fs::read(from).map_err(|e| RulerError::Weights(format!("cannot read {from}: {e}")))?;
-    let old =
-        crate::weights::load_model_as(&bytes, &BayesianCnnConfig::new().with_frame(0), &device)?;
+    let unframed = BayesianCnnConfig::new().with_frame(0);
+    let old = crate::weights::load_model_as(&read_weights(from)?, &unframed, &device)?;
     crate::weights::reframe(old, &device)?
         .save_file(out)
         .map_err(|e| RulerError::Weights(format!("cannot write {out}: {e}")))?;
@@ -379,13 +377,13 @@ fn save_run(
     )
 }
 
+fn read_weights(path: &str) -> Result<Vec<u8>, RulerError> {
+    std::fs::read(path).map_err(|e| RulerError::Weights(format!("cannot read {path}: {e}")))
+}
+
 fn load_weights(options: &Options, device: &Device) -> Result<crate::BayesianCnn, RulerError> {
     match options.get("weights") {
-        Some(path) => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| RulerError::Weights(format!("cannot read {path}: {e}")))?;
-            crate::weights::load_model(&bytes, device)
-        }
+        Some(path) => crate::weights::load_model(&read_weights(path)?, device),
         None => load_embedded(device),
     }
 }

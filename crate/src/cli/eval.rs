@@ -90,7 +90,7 @@ fn assess_share(
     passes: usize,
     device: &Device,
     (share, jobs): (usize, usize),
-    mut each: impl FnMut(usize, usize, Assessment),
+    mut each: impl FnMut(usize, usize, Assessment) -> Result<(), RulerError>,
 ) -> Result<(), RulerError> {
     let total: usize = sets.iter().map(Vec::len).sum();
     let images = sets
@@ -99,7 +99,7 @@ fn assess_share(
         .flat_map(|(set, examples)| examples.iter().enumerate().map(move |(i, e)| (set, i, e)));
     for (p, (set, index, example)) in images.enumerate().filter(|(p, _)| p % jobs == share) {
         device.seed(image_seed(EVAL_SEED, set, index));
-        each(set, index, assess_one(model, example, passes, device)?);
+        each(set, index, assess_one(model, example, passes, device)?)?;
         if share == 0 && (p / jobs) % 50 == 49 {
             eprintln!("  sampled {} of {total} images", p + 1);
         }
@@ -121,7 +121,6 @@ fn worker(options: &Options, spec: &str) -> Result<(), RulerError> {
     let device = Device::flex();
     let model = load_weights(options, &device)?;
     let data = eval_sets(options)?;
-    let mut failed = None;
     assess_share(
         &model,
         &data.sets,
@@ -129,15 +128,12 @@ fn worker(options: &Options, spec: &str) -> Result<(), RulerError> {
         &device,
         (share, jobs),
         |set, index, a| {
-            if failed.is_none() {
-                match serde_json::to_string(&(set, index, a)) {
-                    Ok(line) => println!("{line}"),
-                    Err(e) => failed = Some(e.to_string()),
-                }
-            }
+            let line = serde_json::to_string(&(set, index, a))
+                .map_err(|e| RulerError::Device(e.to_string()))?;
+            println!("{line}");
+            Ok(())
         },
-    )?;
-    failed.map_or(Ok(()), |e| Err(RulerError::Device(e)))
+    )
 }
 
 /// A worker process and the thread that collects its output (read while this process samples
@@ -206,6 +202,7 @@ fn assess_all(
     // On an error the remaining workers are dropped, which stops them.
     assess_share(model, sets, passes, device, (0, jobs), |set, i, a| {
         slots[set][i] = Some(a);
+        Ok(())
     })?;
     // Where image (set, i) lies in the sets laid end to end: which process owned it.
     let offsets: Vec<usize> = sets
@@ -280,7 +277,7 @@ fn breakdown<K: Ord>(
 
 fn by_pose(children: &[Example], kids: &[Assessment]) -> Vec<serde_json::Value> {
     let pose = |e: &Example| match e.kind {
-        Kind::Child(pose) => format!("{pose:?}").to_lowercase(),
+        Kind::Child(pose) => pose.name().to_string(),
         _ => "not a child".into(),
     };
     breakdown(children, kids, pose, String::clone)
