@@ -84,9 +84,10 @@ test("gallery clicks and keyboard use measure the chosen example", { timeout: 24
   await page.close();
 });
 
-// The fixtures are generated test images: child.png is test child 2 (57 px; its interval is 0.95
-// of a typical child's width, the threshold 1.43); spider.png is test spider 39 (about 2.1 over
-// 300 samples in three runs). The verdict flags 85% of test spiders: trained/README.md.
+// The fixtures are generated test images: child.png is test child 2 (57 px; its interval is about
+// 0.9 of a typical child's width, the threshold 1.43); spider.png is test spider 39 (about 2.3
+// over 300 samples, two runs, calibrated weights). The verdict flags 92% of test spiders:
+// trained/README.md.
 test("an uploaded child is confident and an uploaded spider is uncertain", { timeout: 240_000 }, async () => {
   const { page, errors } = await openPage(shared.browser, `${shared.server.url}?n=300`);
   await waitForRun(page, 1);

@@ -1,5 +1,6 @@
 //! Subcommands of the native `bayes-ruler` binary.
 
+mod calibrate;
 mod eval;
 
 use burn::module::Module;
@@ -35,13 +36,24 @@ commands:
                                          --limit) and write the weights (default
                                          trained/model.bpk) and PATH's .json history
   eval [--passes P] [--children N] [--spiders N] [--cats N] [--calibration-children N]
-       [--weights PATH] [--report-dir DIR] [--jobs J] [--held-out-only true]
+       [--weights PATH] [--report-dir DIR] [--jobs J] [--held-out-only true] [--temper β]
                                          recompute the report (DIR/report.json, default
                                          trained/) and the verdict threshold (DIR/threshold.json)
                                          with P passes per image (default 1000, as the page),
                                          on J processes (default: one per core; the figures do
                                          not depend on J); --held-out-only prints the held-out
-                                         figures only (to compare weights without the test set)
+                                         figures only (to compare weights without the test set);
+                                         --temper samples the weights tempered by β (see
+                                         calibrate)
+  calibrate [--weights IN] [--out OUT] [--passes P] [--target C] [--steps S] [--jobs J]
+                                         fit the posterior's width on the held-out children:
+                                         the tempering factor β whose central 90% intervals,
+                                         once recentred by the children's mean error, cover C
+                                         of them (default 0.9), by S bisection steps
+                                         (default 5) with P passes per image (default 200);
+                                         writes the calibrated weights (default IN
+                                         trained/posterior-as-trained.bpk, OUT
+                                         trained/model.bpk) and calibration.json beside OUT
   predict [--samples N] [--json true] IMAGE...
                                          measure PNG/JPEG/GIF/WebP/BMP files
   bench [--passes N] [--repeats R] [--device cpu|vulkan|wgpu] [--chunks C,C,...]
@@ -71,6 +83,7 @@ pub fn run(args: &[String]) -> Result<(), RulerError> {
         "generate" => generate(&options),
         "train" => train(&options),
         "eval" => eval::eval(&options),
+        "calibrate" => calibrate::calibrate(&options),
         "curves" => curves(&options),
         "bench" => bench(&options),
         "predict" => predict(args.get(1..).unwrap_or(&[])),

@@ -31,6 +31,17 @@ pub struct Assessment {
 }
 
 impl Assessment {
+    /// The same read with every sample `offset` px lower (what a network recentred by `offset`
+    /// reads from the same draws).
+    pub fn shifted(&self, offset: f64) -> Assessment {
+        Assessment {
+            mean: self.mean - offset,
+            median: self.median - offset,
+            ci90: [self.ci90[0] - offset, self.ci90[1] - offset],
+            ..self.clone()
+        }
+    }
+
     /// What the spread scores read.
     pub fn spread(&self) -> Spread {
         Spread {
@@ -105,6 +116,15 @@ pub fn image_seed(base: u64, set: usize, index: usize) -> u64 {
         z ^ (z >> 31)
     };
     mix(mix(base) ^ ((set as u64) << 32) ^ index as u64)
+}
+
+/// Mean error of the predictive means (px; positive: measured too tall).
+pub fn mean_error(results: &[Assessment]) -> f64 {
+    results
+        .iter()
+        .map(|r| r.mean - f64::from(r.height))
+        .sum::<f64>()
+        / results.len().max(1) as f64
 }
 
 /// Root mean squared error of the predictive means (px).

@@ -318,9 +318,106 @@ fn eval_gives_the_same_figures_on_one_or_several_processes() {
             &["--children", "-3"][..],
             "--children must be a whole number",
         ),
+        (&["--temper", "0"][..], "β must be a positive number"),
     ] {
         let (ok, _, err) = eval(bad);
         assert!(!ok && err.contains(says), "{bad:?}: {err}");
         assert!(!err.contains("panicked"), "{bad:?}: {err}");
     }
+}
+
+/// `calibrate` samples held-out children only, bisects the tempering factor β towards the
+/// target coverage, and writes the input weights tempered by the β it reports and recentred by
+/// the offset it reports.
+#[test]
+fn calibrate_writes_the_weights_tempered_by_the_factor_it_fitted() {
+    use bayes_ruler::calibration::temper;
+    use bayes_ruler::weights::load_model;
+    use burn::tensor::{Device, Tensor};
+    use std::process::Command;
+    let dir = std::env::temp_dir().join(format!("bayes-ruler-calibrate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../trained/posterior-as-trained.bpk"
+    );
+    let out = dir.join("model.bpk");
+    let calibrate = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_bayes-ruler"))
+            .args([
+                "calibrate",
+                "--weights",
+                input,
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .args([
+                "--passes",
+                "8",
+                "--calibration-children",
+                "6",
+                "--steps",
+                "3",
+            ])
+            .args(extra)
+            .output()
+            .expect("run bayes-ruler")
+    };
+    let run = calibrate(&["--jobs", "2"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("calibration.json")).unwrap()).unwrap();
+    let beta = record["beta"].as_f64().unwrap();
+    let offset = record["offset_px"].as_f64().unwrap();
+    let trials = record["trials"].as_array().unwrap();
+    assert_eq!(trials.len(), 3);
+    // Bisection over log₂ β ∈ [−1, 3]: the first trial is β = 2, the next halves the bracket.
+    assert_eq!(trials[0]["beta"].as_f64(), Some(2.0));
+    let first_covers = trials[0]["coverage90"].as_f64().unwrap() >= 0.9;
+    let second = trials[1]["beta"].as_f64().unwrap();
+    assert_eq!(second, if first_covers { 1.0 } else { 4.0 });
+    assert!((0.5..=8.0).contains(&beta), "β = {beta}");
+
+    let device = Device::flex();
+    let trained = load_model(&std::fs::read(input).unwrap(), &device).unwrap();
+    let written = load_model(&std::fs::read(&out).unwrap(), &device).unwrap();
+    let expected = temper(trained.clone(), beta).unwrap();
+    let values = |t: Tensor<2>| t.into_data().try_to_vec::<f32>().unwrap();
+    let (w, e) = (
+        values(written.dense.kernel.sigma()),
+        values(expected.dense.kernel.sigma()),
+    );
+    assert!(
+        w.iter()
+            .zip(&e)
+            .all(|(a, b)| (a - b).abs() <= 1e-6 * b.max(1.0))
+    );
+    assert_eq!(
+        values(written.dense.kernel.mu.val()),
+        values(trained.dense.kernel.mu.val())
+    );
+    // The heights are recentred by the recorded offset, through the dense layer's bias.
+    let bias = |m: &bayes_ruler::BayesianCnn| m.dense.kernel.bias.val().into_scalar::<f32>() as f64;
+    assert!(offset.is_finite() && offset.abs() < 50.0, "offset {offset}");
+    assert!((bias(&trained) - offset - bias(&written)).abs() < 1e-4);
+    if beta > 1.0 {
+        assert!(w.iter().sum::<f32>() > values(trained.dense.kernel.sigma()).iter().sum::<f32>());
+    }
+
+    for (bad, says) in [
+        (&["--target", "1"][..], "--target must be a coverage"),
+        (&["--steps", "x"][..], "--steps must be a number"),
+    ] {
+        let run = calibrate(bad);
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert!(
+            !run.status.success() && err.contains(says),
+            "{bad:?}: {err}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,6 +7,7 @@ use std::process::{Child, Command, Stdio};
 use burn::tensor::Device;
 
 use super::{Options, load_weights, write};
+use crate::calibration::temper;
 use crate::constants::DATA_SEED;
 use crate::data::dataset::{
     calibration_children, test_cats, test_children, test_spiders, train_validation,
@@ -15,8 +16,8 @@ use crate::data::dataset::{
 use crate::data::{Example, Kind};
 use crate::error::RulerError;
 use crate::evaluate::{
-    Assessment, assess_one, auroc, coverage90, image_seed, mode_share, rate_above, rmse,
-    threshold_at_false_alarm,
+    Assessment, assess_one, auroc, coverage90, image_seed, mean_error, mode_share, rate_above,
+    rmse, threshold_at_false_alarm,
 };
 use crate::inference::{check_sample_count, sample_heights};
 use crate::model::BayesianCnn;
@@ -27,20 +28,20 @@ use crate::verdict::{ChildWidth, SPREAD_SCORES, spread_score};
 const EVAL_SEED: u64 = 7;
 
 /// The sets `eval` samples, in this order (a worker process rebuilds the same lists).
-const HELD_OUT: usize = 0;
+pub(super) const HELD_OUT: usize = 0;
 const VALIDATION_SPIDERS: usize = 1;
 const TEST_CHILDREN: usize = 2;
 const TEST_SPIDERS: usize = 3;
 const TEST_CATS: usize = 4;
 
 /// What `eval` samples, and how the held-out children were put together.
-struct EvalSets {
-    sets: [Vec<Example>; 5],
+pub(super) struct EvalSets {
+    pub(super) sets: [Vec<Example>; 5],
     n_validation: usize,
     n_calibration: usize,
 }
 
-fn count(options: &Options, name: &str, default: f64) -> Result<usize, RulerError> {
+pub(super) fn count(options: &Options, name: &str, default: f64) -> Result<usize, RulerError> {
     let n = options.number(name, default)?;
     if n.fract() != 0.0 || !(0.0..=100_000.0).contains(&n) {
         return Err(RulerError::InvalidInput(format!(
@@ -50,11 +51,21 @@ fn count(options: &Options, name: &str, default: f64) -> Result<usize, RulerErro
     Ok(n as usize)
 }
 
+/// The weights of `--weights` (default: the embedded ones), tempered by `--temper β` when given
+/// (how `calibrate` tries a β in every worker, and how a β can be checked by hand).
+pub(super) fn load_tempered(options: &Options, device: &Device) -> Result<BayesianCnn, RulerError> {
+    let model = load_weights(options, device)?;
+    match options.get("temper") {
+        Some(_) => temper(model, options.number("temper", 1.0)?),
+        None => Ok(model),
+    }
+}
+
 fn held_out_only(options: &Options) -> bool {
     options.get("held-out-only").is_some_and(|v| v != "false")
 }
 
-fn eval_sets(options: &Options) -> Result<EvalSets, RulerError> {
+pub(super) fn eval_sets(options: &Options) -> Result<EvalSets, RulerError> {
     let n_spiders = count(options, "spiders", 200.0)?;
     let n_children = count(options, "children", 200.0)?;
     let n_cats = count(options, "cats", 100.0)?;
@@ -119,7 +130,7 @@ fn worker(options: &Options, spec: &str) -> Result<(), RulerError> {
     }
     let passes = check_sample_count(options.number("passes", 1000.0)?)?;
     let device = Device::flex();
-    let model = load_weights(options, &device)?;
+    let model = load_tempered(options, &device)?;
     let data = eval_sets(options)?;
     assess_share(
         &model,
@@ -188,7 +199,7 @@ fn spawn_workers(options: &Options, jobs: usize) -> Result<Vec<Worker>, RulerErr
 
 /// Samples every image of `sets` over `jobs` processes: this one and `jobs − 1` workers (the
 /// same program with `--worker k/J`). Per-image seeds make the result independent of `jobs`.
-fn assess_all(
+pub(super) fn assess_all(
     model: &BayesianCnn,
     sets: &[Vec<Example>],
     passes: usize,
@@ -263,12 +274,11 @@ fn breakdown<K: Ord>(
     groups
         .into_iter()
         .map(|(k, g)| {
-            let bias = g.iter().map(|a| a.mean - f64::from(a.height)).sum::<f64>() / g.len() as f64;
             serde_json::json!({
                 "group": label(&k),
                 "children": g.len(),
                 "rmse_px": rmse(&g),
-                "mean_error_px": bias,
+                "mean_error_px": mean_error(&g),
                 "coverage90": coverage90(&g),
             })
         })
@@ -289,6 +299,15 @@ fn by_height(children: &[Example], kids: &[Assessment]) -> Vec<serde_json::Value
     breakdown(children, kids, band, |b| format!("{b}–{} px", b + 19))
 }
 
+/// `--jobs J` (default: one per core), never more than there are images (more processes would
+/// only start idle workers).
+pub(super) fn job_count(options: &Options, images: usize) -> Result<usize, RulerError> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Ok(count(options, "jobs", cores as f64)?
+        .max(1)
+        .min(images.max(1)))
+}
+
 pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
     if let Some(spec) = options.get("worker") {
         return worker(options, spec);
@@ -296,19 +315,12 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
     // The page's default: the threshold and the figures hold for what a visitor sees (fewer
     // passes estimate each interval less precisely, so children's widths scatter more).
     let passes = check_sample_count(options.number("passes", 1000.0)?)?;
-    let jobs = count(
-        options,
-        "jobs",
-        std::thread::available_parallelism().map_or(1, |n| n.get()) as f64,
-    )?
-    .max(1);
     let dir = options.get("report-dir").unwrap_or("trained");
     let device = Device::flex();
-    let model = load_weights(options, &device)?;
+    let model = load_tempered(options, &device)?;
     let data = eval_sets(options)?;
     let total: usize = data.sets.iter().map(Vec::len).sum();
-    // More processes than images would only start idle workers.
-    let jobs = jobs.min(total.max(1));
+    let jobs = job_count(options, total)?;
     eprintln!("sampling {total} images × {passes} passes on {jobs} process(es)…");
     let results = assess_all(&model, &data.sets, passes, &device, options, jobs)?;
     let (val, val_spiders) = (&results[HELD_OUT], &results[VALIDATION_SPIDERS]);
@@ -344,6 +356,8 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
         "children_from": format!("{} validation children of the 90/10 split + {} calibration children (own stream, never trained on)", data.n_validation, data.n_calibration),
         "spiders": val_spiders.len(),
         "auroc_by_score": candidates.iter().map(|(n, a)| serde_json::json!({"score": n, "auroc": a})).collect::<Vec<_>>(),
+        "children_rmse_px": rmse(val),
+        "children_coverage90": coverage90(val),
         "threshold_false_alarm_rate": false_alarm,
         "threshold": threshold,
         "child_width": child_width,

@@ -11,7 +11,7 @@
 
 mod conv;
 mod dense;
-mod posterior;
+pub(crate) mod posterior;
 
 pub use conv::{Conv2dFlipout, Conv2dReparameterization, ConvKernel, ConvKernelConfig};
 pub use dense::{DenseFlipout, DenseKernel, DenseKernelConfig, DenseReparameterization};

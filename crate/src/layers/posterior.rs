@@ -54,6 +54,11 @@ pub fn softplus_inverse(sigma: f64) -> f64 {
     sigma.exp_m1().ln()
 }
 
+/// The rho whose softplus is `sigma`, elementwise: ln(e^sigma − 1).
+pub(crate) fn softplus_inverse_tensor<const D: usize>(sigma: Tensor<D>) -> Tensor<D> {
+    sigma.exp().sub_scalar(1.0).log()
+}
+
 /// KL(N(mu, sigma²) ‖ N(0, 1)) summed over every weight:
 /// Σ ½(mu² + sigma² − 1) − ln sigma.
 pub fn kl_to_standard_normal<const D: usize>(mu: Tensor<D>, sigma: Tensor<D>) -> Tensor<1> {
