@@ -27,9 +27,10 @@ use crate::model::BayesianCnn;
 
 /// The posterior of the loss MSE + β · KL / N, approximated around the trained means.
 pub fn temper(mut model: BayesianCnn, beta: f64) -> Result<BayesianCnn, RulerError> {
-    if !(beta.is_finite() && beta > 0.0) {
+    // Far outside this range f32 sigmas underflow or saturate at the prior.
+    if !(1e-3..=1e3).contains(&beta) {
         return Err(RulerError::InvalidInput(format!(
-            "the tempering factor β must be a positive number, got {beta}"
+            "the tempering factor β must be a number from 0.001 to 1000, got {beta}"
         )));
     }
     model.conv1.kernel.rho = tempered(&model.conv1.kernel.rho, beta);
@@ -185,15 +186,18 @@ mod tests {
     }
 
     #[test]
-    fn tempering_rejects_a_factor_that_is_not_positive() {
+    fn tempering_rejects_a_factor_outside_its_range() {
         let device = Device::flex();
         let model = BayesianCnnConfig::new()
             .with_conv1_filters(1)
             .with_conv2_filters(1)
             .init(&device);
-        for beta in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+        for beta in [0.0, -1.0, 1e-4, 1e4, f64::NAN, f64::INFINITY] {
             let message = temper(model.clone(), beta).unwrap_err().to_string();
-            assert!(message.contains("β must be a positive number"), "{message}");
+            assert!(
+                message.contains("β must be a number from 0.001 to 1000"),
+                "{message}"
+            );
         }
     }
 }

@@ -318,7 +318,7 @@ fn eval_gives_the_same_figures_on_one_or_several_processes() {
             &["--children", "-3"][..],
             "--children must be a whole number",
         ),
-        (&["--temper", "0"][..], "β must be a positive number"),
+        (&["--temper", "0"][..], "β must be a number from 0.001"),
     ] {
         let (ok, _, err) = eval(bad);
         assert!(!ok && err.contains(says), "{bad:?}: {err}");
@@ -411,6 +411,10 @@ fn calibrate_writes_the_weights_tempered_by_the_factor_it_fitted() {
     for (bad, says) in [
         (&["--target", "1"][..], "--target must be a coverage"),
         (&["--steps", "x"][..], "--steps must be a number"),
+        (
+            &["--steps", "0"][..],
+            "--steps must be a whole number from 1 to 20",
+        ),
     ] {
         let run = calibrate(bad);
         let err = String::from_utf8_lossy(&run.stderr);

@@ -40,6 +40,12 @@ pub(super) fn calibrate(options: &Options) -> Result<(), RulerError> {
         )));
     }
     let steps = super::eval::count(options, "steps", 5.0)?;
+    // Each step samples every held-out child; past ~20 bisection no longer moves β.
+    if !(1..=20).contains(&steps) {
+        return Err(RulerError::InvalidInput(format!(
+            "--steps must be a whole number from 1 to 20, got {steps}"
+        )));
+    }
     // The search runs over log₂ β in [lo, hi]: β from ½ (narrower) to 8 (wider); the first
     // trial is β = 2.
     let (mut lo, mut hi) = (-1.0f64, 3.0f64);
@@ -114,12 +120,15 @@ pub(super) fn calibrate(options: &Options) -> Result<(), RulerError> {
         }
         (_, Some((b, _, ob))) => (b, ob),
         (Some((a, _, oa)), None) => (a, oa),
-        (None, None) => {
-            return Err(RulerError::InvalidInput(
-                "--steps must be at least 1".into(),
-            ));
-        }
+        (None, None) => unreachable!("at least one step was taken"),
     };
+    if below.is_none() || above.is_none() {
+        eprintln!(
+            "warning: every β tried fell on one side of the target coverage {target}: β = {:.4} is \
+             the closest end of the search (½ to 8), not a fit",
+            log_beta.exp2()
+        );
+    }
     let beta = log_beta.exp2();
     let model = crate::calibration::recentre(
         crate::calibration::temper(

@@ -61,6 +61,17 @@ pub(super) fn load_tempered(options: &Options, device: &Device) -> Result<Bayesi
     }
 }
 
+/// Which weights a report describes, with the tempering applied on top of them if any.
+fn weights_label(options: &Options) -> String {
+    let weights = options
+        .get("weights")
+        .unwrap_or("trained/model.bpk (embedded)");
+    match options.get("temper") {
+        Some(beta) => format!("{weights}, tempered by β = {beta}"),
+        None => weights.to_string(),
+    }
+}
+
 fn held_out_only(options: &Options) -> bool {
     options.get("held-out-only").is_some_and(|v| v != "false")
 }
@@ -365,7 +376,7 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
     if held_out_only(options) {
         // For comparing weights without looking at the test set: nothing is written.
         let summary = serde_json::json!({
-            "weights": options.get("weights").unwrap_or("trained/model.bpk (embedded)"),
+            "weights": weights_label(options),
             "passes_per_image": passes,
             "spread_score": score,
             "validation": validation,
@@ -420,7 +431,7 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
         )
     };
     let report = serde_json::json!({
-        "weights": options.get("weights").unwrap_or("trained/model.bpk (embedded)"),
+        "weights": weights_label(options),
         "data_seed": DATA_SEED,
         "passes_per_image": passes,
         "spread_score": score,
