@@ -4,8 +4,8 @@
 //!
 //! Module map: [`layers`] (Flipout / reparameterization layers), [`model`] (the architecture),
 //! [`inference`] (exact batched Monte-Carlo sampling), [`stats`] (summaries of the samples),
-//! [`weights`] (the shipped .bpk),
-//! [`calibration`] (the posterior's width fitted on held-out children), [`data`] (synthetic silhouettes), `web` (the JS API).
+//! [`weights`] (the shipped .bpk), [`calibration`] (the posterior's width and centre fitted on
+//! held-out children), [`data`] (synthetic silhouettes), `web` (the JS API).
 
 pub mod calibration;
 pub mod constants;

@@ -7,8 +7,9 @@
 use burn::module::Module;
 use burn::tensor::Device;
 
-use super::eval::{HELD_OUT, assess_all, eval_sets, job_count, load_tempered};
-use super::{Options, write};
+use super::eval::{HELD_OUT, assess_all, eval_sets, job_count};
+use super::{Options, load_weights, write};
+use crate::calibration::{recentre, temper};
 use crate::evaluate::{Assessment, coverage90, mean_error, rmse};
 use crate::inference::check_sample_count;
 
@@ -50,29 +51,31 @@ pub(super) fn calibrate(options: &Options) -> Result<(), RulerError> {
     // trial is β = 2.
     let (mut lo, mut hi) = (-1.0f64, 3.0f64);
 
+    // What `eval --held-out-only true --spiders 0 --cats 0 --temper β` samples, on the same
+    // processes and seeds (so every β sees the same weight noise and coverage moves smoothly).
+    // The weights and the children are read once; only `--temper` changes between trials.
+    let mut pairs = options.0.clone();
+    pairs.extend(
+        [
+            ("weights", weights.clone()),
+            ("passes", passes.to_string()),
+            ("held-out-only", "true".into()),
+            ("spiders", "0".into()),
+            ("cats", "0".into()),
+        ]
+        .map(|(k, v)| (k.to_string(), v)),
+    );
+    pairs.retain(|(k, _)| !matches!(k.as_str(), "out" | "target" | "steps" | "temper"));
+    let base = Options(pairs);
     let device = Device::flex();
+    let trained = load_weights(&base, &device)?;
+    let data = eval_sets(&base)?;
+    let jobs = job_count(&base, data.sets.iter().map(Vec::len).sum())?;
     let try_beta = |beta: f64| -> Result<Trial, RulerError> {
-        // What `eval --held-out-only true --spiders 0 --cats 0 --temper β` samples, on the same
-        // processes and seeds (so every β sees the same weight noise and coverage moves smoothly).
-        let mut pairs = options.0.clone();
-        pairs.extend(
-            [
-                ("weights", weights.clone()),
-                ("passes", passes.to_string()),
-                ("temper", beta.to_string()),
-                ("held-out-only", "true".into()),
-                ("spiders", "0".into()),
-                ("cats", "0".into()),
-            ]
-            .map(|(k, v)| (k.to_string(), v)),
-        );
-        pairs.retain(|(k, _)| !matches!(k.as_str(), "out" | "target" | "steps"));
-        let trial_options = Options(pairs);
-        let model = load_tempered(&trial_options, &device)?;
-        let data = eval_sets(&trial_options)?;
-        let images = data.sets.iter().map(Vec::len).sum();
-        let jobs = job_count(&trial_options, images)?;
-        let results = assess_all(&model, &data.sets, passes, &device, &trial_options, jobs)?;
+        let mut pairs = base.0.clone();
+        pairs.push(("temper".into(), beta.to_string()));
+        let model = temper(trained.clone(), beta)?;
+        let results = assess_all(&model, &data.sets, passes, &device, &Options(pairs), jobs)?;
         let offset = mean_error(&results[HELD_OUT]);
         let held_out: Vec<Assessment> = results[HELD_OUT]
             .iter()
@@ -130,13 +133,7 @@ pub(super) fn calibrate(options: &Options) -> Result<(), RulerError> {
         );
     }
     let beta = log_beta.exp2();
-    let model = crate::calibration::recentre(
-        crate::calibration::temper(
-            crate::weights::load_model(&super::read_weights(&weights)?, &device)?,
-            beta,
-        )?,
-        offset,
-    )?;
+    let model = recentre(temper(trained, beta)?, offset)?;
     model
         .save_file(out.as_str())
         .map_err(|e| RulerError::Weights(format!("cannot write {out}: {e}")))?;

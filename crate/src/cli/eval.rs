@@ -53,7 +53,7 @@ pub(super) fn count(options: &Options, name: &str, default: f64) -> Result<usize
 
 /// The weights of `--weights` (default: the embedded ones), tempered by `--temper β` when given
 /// (how `calibrate` tries a β in every worker, and how a β can be checked by hand).
-pub(super) fn load_tempered(options: &Options, device: &Device) -> Result<BayesianCnn, RulerError> {
+fn load_tempered(options: &Options, device: &Device) -> Result<BayesianCnn, RulerError> {
     let model = load_weights(options, device)?;
     match options.get("temper") {
         Some(_) => temper(model, options.number("temper", 1.0)?),
