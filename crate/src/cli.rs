@@ -36,7 +36,7 @@ commands:
                                          --limit) and write the weights (default
                                          trained/model.bpk) and PATH's .json history
   eval [--passes P] [--children N] [--spiders N] [--cats N] [--calibration-children N]
-       [--weights PATH] [--report-dir DIR] [--jobs J] [--held-out-only true] [--temper β]
+       [--validation-spiders N] [--weights PATH] [--report-dir DIR] [--jobs J] [--held-out-only true] [--temper β]
                                          recompute the report (DIR/report.json, default
                                          trained/) and the verdict threshold (DIR/threshold.json)
                                          with P passes per image (default 1000, as the page),

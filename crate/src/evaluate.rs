@@ -165,6 +165,19 @@ pub fn auroc(positives: &[f64], negatives: &[f64]) -> f64 {
     wins / (positives.len() * negatives.len()).max(1) as f64
 }
 
+/// The standard error of an AUROC `a` measured on `n_pos` positives and `n_neg` negatives
+/// (Hanley & McNeil 1982): how far a test set of that size can leave the measured AUROC from the
+/// true one.
+pub fn auroc_standard_error(a: f64, n_pos: usize, n_neg: usize) -> f64 {
+    if n_pos == 0 || n_neg == 0 {
+        return f64::NAN;
+    }
+    let (np, nn) = (n_pos as f64, n_neg as f64);
+    let q1 = a / (2.0 - a);
+    let q2 = 2.0 * a * a / (1.0 + a);
+    ((a * (1.0 - a) + (np - 1.0) * (q1 - a * a) + (nn - 1.0) * (q2 - a * a)) / (np * nn)).sqrt()
+}
+
 /// The smallest threshold whose false-alarm rate on `negatives` is at most `rate` (a score above
 /// the threshold is an alarm).
 pub fn threshold_at_false_alarm(negatives: &[f64], rate: f64) -> f64 {

@@ -4,7 +4,7 @@
 use bayes_ruler::data::dataset::{
     calibration_children, test_cats, test_children, test_spiders, train_validation,
 };
-use bayes_ruler::evaluate::{auroc, mode_share, threshold_at_false_alarm};
+use bayes_ruler::evaluate::{auroc, auroc_standard_error, mode_share, threshold_at_false_alarm};
 use bayes_ruler::train::{TrainConfig, train};
 
 #[test]
@@ -93,6 +93,28 @@ fn evaluation_figures_on_known_inputs() {
     let negatives: Vec<f64> = (1..=100).map(f64::from).collect();
     let t = threshold_at_false_alarm(&negatives, 0.02);
     assert_eq!(t, 98.0, "2 of 100 above");
+}
+
+#[test]
+fn auroc_standard_error_follows_hanley_mcneil() {
+    // At AUROC ½ it is the exact spread of the Mann–Whitney statistic under the null:
+    // (n₁ + n₂ + 1) / (12 n₁ n₂).
+    let null = auroc_standard_error(0.5, 100, 60);
+    assert!(
+        (null * null - 161.0 / (12.0 * 6000.0)).abs() < 1e-12,
+        "{null}"
+    );
+    // The project's first test set (200 + 200) resolves an AUROC near 0.99 to about ±0.005;
+    // five times as many images of each kind shrink that by about √5.
+    let small = auroc_standard_error(0.989, 200, 200);
+    let large = auroc_standard_error(0.989, 1000, 1000);
+    assert!((0.004..0.006).contains(&small), "{small}");
+    assert!(
+        (small / large - 5f64.sqrt()).abs() < 0.05,
+        "{small} / {large}"
+    );
+    assert_eq!(auroc_standard_error(1.0, 10, 10), 0.0);
+    assert!(auroc_standard_error(0.9, 0, 10).is_nan());
 }
 
 #[test]
@@ -286,7 +308,7 @@ fn eval_gives_the_same_figures_on_one_or_several_processes() {
     let eval = |extra: &[&str]| {
         let out = Command::new(env!("CARGO_BIN_EXE_bayes-ruler"))
             .args(["eval", "--held-out-only", "true", "--passes", "8"])
-            .args(["--calibration-children", "6", "--spiders", "8"])
+            .args(["--calibration-children", "6", "--validation-spiders", "4"])
             .args(extra)
             .output()
             .expect("run bayes-ruler");

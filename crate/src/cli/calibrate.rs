@@ -51,7 +51,7 @@ pub(super) fn calibrate(options: &Options) -> Result<(), RulerError> {
     // trial is β = 2.
     let (mut lo, mut hi) = (-1.0f64, 3.0f64);
 
-    // What `eval --held-out-only true --spiders 0 --cats 0 --temper β` samples, on the same
+    // What `eval --held-out-only true --validation-spiders 0 --temper β` samples, on the same
     // processes and seeds (so every β sees the same weight noise and coverage moves smoothly).
     // The weights and the children are read once; only `--temper` changes between trials.
     let mut pairs = options.0.clone();
@@ -60,8 +60,7 @@ pub(super) fn calibrate(options: &Options) -> Result<(), RulerError> {
             ("weights", weights.clone()),
             ("passes", passes.to_string()),
             ("held-out-only", "true".into()),
-            ("spiders", "0".into()),
-            ("cats", "0".into()),
+            ("validation-spiders", "0".into()),
         ]
         .map(|(k, v)| (k.to_string(), v)),
     );

@@ -16,8 +16,8 @@ use crate::data::dataset::{
 use crate::data::{Example, Kind};
 use crate::error::RulerError;
 use crate::evaluate::{
-    Assessment, assess_one, auroc, coverage90, image_seed, mean_error, mode_share, rate_above,
-    rmse, threshold_at_false_alarm,
+    Assessment, assess_one, auroc, auroc_standard_error, coverage90, image_seed, mean_error,
+    mode_share, rate_above, rmse, threshold_at_false_alarm,
 };
 use crate::inference::{check_sample_count, sample_heights};
 use crate::model::BayesianCnn;
@@ -26,6 +26,10 @@ use crate::verdict::{ChildWidth, SPREAD_SCORES, spread_score};
 /// Base of every image's seed (`image_seed`); fixed, so that `eval` gives the same figures on
 /// every run and with any number of jobs.
 const EVAL_SEED: u64 = 7;
+
+/// The size of the test set's children and spiders before 2026-11-27; the report keeps the
+/// figures of those first images apart.
+const FIRST_TEST_SET: usize = 200;
 
 /// The sets `eval` samples, in this order (a worker process rebuilds the same lists).
 pub(super) const HELD_OUT: usize = 0;
@@ -77,8 +81,13 @@ fn held_out_only(options: &Options) -> bool {
 }
 
 pub(super) fn eval_sets(options: &Options) -> Result<EvalSets, RulerError> {
-    let n_spiders = count(options, "spiders", 200.0)?;
-    let n_children = count(options, "children", 200.0)?;
+    // The test set: 1000 children and 1000 spiders since 2026-11-27 (200 each before; the first
+    // 200 of each are the same images, sampled from the same seeds). 200 × 200 resolves the
+    // AUROC only to about ±0.005.
+    let n_spiders = count(options, "spiders", 1000.0)?;
+    let n_children = count(options, "children", 1000.0)?;
+    // The spiders that choose the spread score, apart from the test set's size.
+    let n_validation_spiders = count(options, "validation-spiders", 100.0)?;
     let n_cats = count(options, "cats", 100.0)?;
     let n_calibration = count(options, "calibration-children", 400.0)?;
     // The verdict is calibrated on held-out children: the validation split plus a calibration
@@ -86,7 +95,7 @@ pub(super) fn eval_sets(options: &Options) -> Result<EvalSets, RulerError> {
     let (_, mut held_out) = train_validation(DATA_SEED);
     let n_validation = held_out.len();
     held_out.extend(calibration_children(DATA_SEED, n_calibration));
-    let validation_spiders = validation_spiders(DATA_SEED, n_spiders / 2);
+    let validation_spiders = validation_spiders(DATA_SEED, n_validation_spiders);
     let tests = if held_out_only(options) {
         [Vec::new(), Vec::new(), Vec::new()]
     } else {
@@ -430,6 +439,16 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
             serde_json::json!({"true_height": e.height, "mode_share": mode_share(&s), "min": lo, "max": hi}),
         )
     };
+    // The test set as it was before 2026-11-27 (its first 200 children and spiders, the same
+    // images from the same seeds), so that the two measurements can be told apart.
+    let first = |set: &[f64]| set[..set.len().min(FIRST_TEST_SET)].to_vec();
+    let (kids_200, kid_scores_200, bug_scores_200) = (
+        &kids[..kids.len().min(FIRST_TEST_SET)],
+        first(&kid_scores),
+        first(&bug_scores),
+    );
+    let auroc_spiders = auroc(&bug_scores, &kid_scores);
+    let auroc_spiders_200 = auroc(&bug_scores_200, &kid_scores_200);
     let report = serde_json::json!({
         "weights": weights_label(options),
         "data_seed": DATA_SEED,
@@ -442,7 +461,8 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
             "spiders": bugs.len(),
             "rmse_px": rmse(kids),
             "coverage90": coverage90(kids),
-            "auroc_child_vs_spider": auroc(&bug_scores, &kid_scores),
+            "auroc_child_vs_spider": auroc_spiders,
+            "auroc_child_vs_spider_standard_error": auroc_standard_error(auroc_spiders, bugs.len(), kids.len()),
             "false_alarm_rate": rate_above(&kid_scores, threshold),
             "spider_detection_rate": rate_above(&bug_scores, threshold),
             "median_score_children": median(&kid_scores),
@@ -453,6 +473,16 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
             "median_score_cats": median(&cat_scores),
             "children_by_pose": by_pose(children, kids),
             "children_by_height": by_height(children, kids),
+        },
+        "test_first_200": {
+            "children": kids_200.len(),
+            "spiders": bug_scores_200.len(),
+            "rmse_px": rmse(kids_200),
+            "coverage90": coverage90(kids_200),
+            "auroc_child_vs_spider": auroc_spiders_200,
+            "auroc_child_vs_spider_standard_error": auroc_standard_error(auroc_spiders_200, bug_scores_200.len(), kids_200.len()),
+            "false_alarm_rate": rate_above(&kid_scores_200, threshold),
+            "spider_detection_rate": rate_above(&bug_scores_200, threshold),
         },
         "one_child_1000_samples": one(children.first(), TEST_CHILDREN)?,
         "one_spider_1000_samples": one(spiders.first(), TEST_SPIDERS)?,
