@@ -36,10 +36,14 @@ commands:
                                          --limit) and write the weights (default
                                          trained/model.bpk) and PATH's .json history
   eval [--passes P] [--children N] [--spiders N] [--cats N] [--calibration-children N]
-       [--validation-spiders N] [--weights PATH] [--report-dir DIR] [--jobs J] [--held-out-only true] [--temper β]
+       [--validation-spiders N] [--weights PATH] [--report-dir DIR] [--jobs J]
+       [--held-out-only true] [--temper β]
                                          recompute the report (DIR/report.json, default
                                          trained/) and the verdict threshold (DIR/threshold.json)
                                          with P passes per image (default 1000, as the page),
+                                         on N test children and spiders (default 1000 each; the
+                                         first 200 are also reported apart), 100 test cats, 400
+                                         calibration children and 100 validation spiders,
                                          on J processes (default: one per core; the figures do
                                          not depend on J); --held-out-only prints the held-out
                                          figures only (to compare weights without the test set);

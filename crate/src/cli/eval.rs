@@ -319,6 +319,35 @@ fn by_height(children: &[Example], kids: &[Assessment]) -> Vec<serde_json::Value
     breakdown(children, kids, band, |b| format!("{b}–{} px", b + 19))
 }
 
+/// The figures of the quality targets on a set of test children and spiders (scored by the
+/// shipped rule, `threshold` on their spread scores).
+fn target_figures(
+    kids: &[Assessment],
+    kid_scores: &[f64],
+    bug_scores: &[f64],
+    threshold: f64,
+) -> serde_json::Map<String, serde_json::Value> {
+    let auroc_spiders = auroc(bug_scores, kid_scores);
+    object(serde_json::json!({
+        "children": kids.len(),
+        "spiders": bug_scores.len(),
+        "rmse_px": rmse(kids),
+        "coverage90": coverage90(kids),
+        "auroc_child_vs_spider": auroc_spiders,
+        "auroc_child_vs_spider_standard_error": auroc_standard_error(auroc_spiders, bug_scores.len(), kids.len()),
+        "false_alarm_rate": rate_above(kid_scores, threshold),
+        "spider_detection_rate": rate_above(bug_scores, threshold),
+    }))
+}
+
+/// The fields of a `json!({..})` object.
+fn object(value: serde_json::Value) -> serde_json::Map<String, serde_json::Value> {
+    match value {
+        serde_json::Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
 /// `--jobs J` (default: one per core), never more than there are images (more processes would
 /// only start idle workers).
 pub(super) fn job_count(options: &Options, images: usize) -> Result<usize, RulerError> {
@@ -439,16 +468,26 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
             serde_json::json!({"true_height": e.height, "mode_share": mode_share(&s), "min": lo, "max": hi}),
         )
     };
+    let mut test = target_figures(kids, &kid_scores, &bug_scores, threshold);
+    test.extend(object(serde_json::json!({
+        "median_score_children": median(&kid_scores),
+        "median_score_spiders": median(&bug_scores),
+        "cats": cats.len(),
+        "auroc_child_vs_cat": auroc(&cat_scores, &kid_scores),
+        "cat_detection_rate": rate_above(&cat_scores, threshold),
+        "median_score_cats": median(&cat_scores),
+        "children_by_pose": by_pose(children, kids),
+        "children_by_height": by_height(children, kids),
+    })));
     // The test set as it was before 2026-11-27 (its first 200 children and spiders, the same
     // images from the same seeds), so that the two measurements can be told apart.
-    let first = |set: &[f64]| set[..set.len().min(FIRST_TEST_SET)].to_vec();
-    let (kids_200, kid_scores_200, bug_scores_200) = (
-        &kids[..kids.len().min(FIRST_TEST_SET)],
-        first(&kid_scores),
-        first(&bug_scores),
+    let first = |n: usize| n.min(FIRST_TEST_SET);
+    let test_first_200 = target_figures(
+        &kids[..first(kids.len())],
+        &kid_scores[..first(kids.len())],
+        &bug_scores[..first(bugs.len())],
+        threshold,
     );
-    let auroc_spiders = auroc(&bug_scores, &kid_scores);
-    let auroc_spiders_200 = auroc(&bug_scores_200, &kid_scores_200);
     let report = serde_json::json!({
         "weights": weights_label(options),
         "data_seed": DATA_SEED,
@@ -456,34 +495,8 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
         "spread_score": score,
         "spread_score_choice": "the candidate (std in px; cv = std / mean; ci90_rel = width of the central 90% interval / median; ci90_vs_children = that width / the width held-out children measured at the same median show, child_width.scale · median^child_width.exponent, fitted on the held-out children) with the highest AUROC of held-out children (validation + calibration) vs validation spiders; the test set is not used",
         "validation": validation,
-        "test": {
-            "children": kids.len(),
-            "spiders": bugs.len(),
-            "rmse_px": rmse(kids),
-            "coverage90": coverage90(kids),
-            "auroc_child_vs_spider": auroc_spiders,
-            "auroc_child_vs_spider_standard_error": auroc_standard_error(auroc_spiders, bugs.len(), kids.len()),
-            "false_alarm_rate": rate_above(&kid_scores, threshold),
-            "spider_detection_rate": rate_above(&bug_scores, threshold),
-            "median_score_children": median(&kid_scores),
-            "median_score_spiders": median(&bug_scores),
-            "cats": cats.len(),
-            "auroc_child_vs_cat": auroc(&cat_scores, &kid_scores),
-            "cat_detection_rate": rate_above(&cat_scores, threshold),
-            "median_score_cats": median(&cat_scores),
-            "children_by_pose": by_pose(children, kids),
-            "children_by_height": by_height(children, kids),
-        },
-        "test_first_200": {
-            "children": kids_200.len(),
-            "spiders": bug_scores_200.len(),
-            "rmse_px": rmse(kids_200),
-            "coverage90": coverage90(kids_200),
-            "auroc_child_vs_spider": auroc_spiders_200,
-            "auroc_child_vs_spider_standard_error": auroc_standard_error(auroc_spiders_200, bug_scores_200.len(), kids_200.len()),
-            "false_alarm_rate": rate_above(&kid_scores_200, threshold),
-            "spider_detection_rate": rate_above(&bug_scores_200, threshold),
-        },
+        "test": test,
+        "test_first_200": test_first_200,
         "one_child_1000_samples": one(children.first(), TEST_CHILDREN)?,
         "one_spider_1000_samples": one(spiders.first(), TEST_SPIDERS)?,
     });
