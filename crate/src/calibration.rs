@@ -71,44 +71,27 @@ fn tempered<const D: usize>(rho: &Param<Tensor<D>>, beta: f64) -> Param<Tensor<D
 mod tests {
     use super::*;
     use crate::layers::posterior::softplus_inverse;
-    use crate::model::BayesianCnnConfig;
+    use crate::model::{BayesianCnnConfig, Kernels};
     use burn::tensor::{Device, TensorData};
 
-    fn sigmas(model: &BayesianCnn) -> Vec<f32> {
-        let mut all = model
-            .conv1
-            .kernel
-            .sigma()
-            .into_data()
-            .try_to_vec::<f32>()
-            .unwrap();
-        all.extend(
-            model
-                .conv2
-                .kernel
-                .sigma()
-                .into_data()
-                .try_to_vec::<f32>()
-                .unwrap(),
-        );
-        all.extend(
-            model
-                .dense
-                .kernel
-                .sigma()
-                .into_data()
-                .try_to_vec::<f32>()
-                .unwrap(),
-        );
-        all
-    }
-
-    fn means(model: &BayesianCnn) -> Vec<f32> {
-        let k = model.mean_kernels();
+    /// Every kernel weight's value, layer after layer.
+    fn flat(k: Kernels) -> Vec<f32> {
         let mut all = k.conv1.into_data().try_to_vec::<f32>().unwrap();
         all.extend(k.conv2.into_data().try_to_vec::<f32>().unwrap());
         all.extend(k.dense.into_data().try_to_vec::<f32>().unwrap());
         all
+    }
+
+    fn sigmas(model: &BayesianCnn) -> Vec<f32> {
+        flat(Kernels {
+            conv1: model.conv1.kernel.sigma(),
+            conv2: model.conv2.kernel.sigma(),
+            dense: model.dense.kernel.sigma(),
+        })
+    }
+
+    fn means(model: &BayesianCnn) -> Vec<f32> {
+        flat(model.mean_kernels())
     }
 
     #[test]
