@@ -100,7 +100,7 @@ test("an uploaded child is confident and an uploaded spider is uncertain", { tim
   await waitForRun(page, 3);
   assert.match(
     await page.textContent("#verdict"),
-    /^uncertain: this does not look like a child \(the answers spread over [\d.]+ px–[\d.]+ px, [\d.]+× as wide as a child's of that height\)$/,
+    /^uncertain: this does not look like a child \(the answers spread over [\d.]+ px–[\d.]+ px, [\d.]+× as wide as a child's of that height: the weights disagree, as they do for shapes the model never learnt\)$/,
   );
   await page.screenshot({ path: new URL("upload-spider.png", ARTIFACTS).pathname, fullPage: true });
   assert.deepEqual(errors, []);

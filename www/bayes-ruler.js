@@ -24,6 +24,7 @@ const STYLE = `
   p { margin: 4px 0 0; }
   .confident { color: #1b6e35; }
   .uncertain, .error { color: #a40000; }
+  .undecided { color: #8a5a00; }
 `;
 
 let sheet = null;

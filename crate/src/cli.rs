@@ -2,6 +2,8 @@
 
 mod calibrate;
 mod eval;
+mod pool;
+mod strangers;
 
 use burn::module::Module;
 use burn::tensor::Device;
@@ -32,9 +34,13 @@ commands:
   train [--epochs E] [--seed S] [--estimator flipout|reparameterization]
         [--batch-size B] [--learning-rate LR] [--limit K] [--resume BPK] [--out PATH]
         [--augment true] [--augment-scale S] [--kl-weight W] [--device cpu|vulkan|wgpu]
+        [--negatives K] [--negative-weight W] [--negative-margin PX]
                                          train on the generated children (first K only with
                                          --limit) and write the weights (default
-                                         trained/model.bpk) and PATH's .json history
+                                         trained/model.bpk) and PATH's .json history;
+                                         --negatives K adds outlier exposure: K generic
+                                         negatives per step whose two passes must disagree by
+                                         PX (default 8) px, weighted W (default 0.1)
   eval [--passes P] [--children N] [--spiders N] [--cats N] [--calibration-children N]
        [--validation-spiders N] [--weights PATH] [--report-dir DIR] [--jobs J]
        [--held-out-only true] [--temper β]
@@ -49,6 +55,14 @@ commands:
                                          figures only (to compare weights without the test set);
                                          --temper samples the weights tempered by β (see
                                          calibrate)
+  strangers [--passes P] [--children N] [--spiders N] [--cats N] [--per-category N]
+            [--consistency K] [--weights PATH] [--report-dir DIR] [--jobs J]
+                                         the shipped verdict on the broad out-of-distribution
+                                         test set (N of each of 17 categories, default 100;
+                                         100 test spiders, 100 cats) against N test children
+                                         (default 300), and how often the first K images of
+                                         each set (10·K children; default 5) change verdict
+                                         at 300 and 3000 passes; writes DIR/strangers.json
   calibrate [--weights IN] [--out OUT] [--passes P] [--target C] [--steps S] [--jobs J]
                                          fit the posterior's width on the held-out children:
                                          the tempering factor β whose central 90% intervals,
@@ -88,6 +102,7 @@ pub fn run(args: &[String]) -> Result<(), RulerError> {
         "train" => train(&options),
         "eval" => eval::eval(&options),
         "calibrate" => calibrate::calibrate(&options),
+        "strangers" => strangers::strangers(&options),
         "curves" => curves(&options),
         "bench" => bench(&options),
         "predict" => predict(args.get(1..).unwrap_or(&[])),
@@ -237,12 +252,47 @@ fn generate(options: &Options) -> Result<(), RulerError> {
             "trained/contact-sheet.png",
             &crate::sheet::contact_sheet(&tiles, 8)?,
         )?;
+        write_stranger_sheets(seed)?;
     }
     println!("wrote {count} children, {count} spiders and {count} cats to {out}/");
     Ok(())
 }
 
 pub use crate::constants::DATA_SEED;
+
+/// A whole, non-negative count option (at most 1000).
+fn count_option(options: &Options, name: &str, default: f64) -> Result<usize, RulerError> {
+    let n = options.number(name, default)?;
+    if n.fract() != 0.0 || !(0.0..=1000.0).contains(&n) {
+        return Err(RulerError::InvalidInput(format!(
+            "--{name} must be a whole number from 0 to 1000, got {n}"
+        )));
+    }
+    Ok(n as usize)
+}
+
+/// `trained/strangers-sheet.png` (the first 8 images of every category of the broad
+/// out-of-distribution test set, a row each, in the report's order) and
+/// `trained/negatives-sheet.png` (the first 32 generic training negatives).
+fn write_stranger_sheets(seed: u64) -> Result<(), RulerError> {
+    use crate::data::Category;
+    use crate::data::dataset::{test_strangers, training_negatives};
+    let strangers: Vec<_> = Category::ALL
+        .iter()
+        .flat_map(|&c| test_strangers(seed, c, 8))
+        .collect();
+    let tiles: Vec<&[f32]> = strangers.iter().map(|e| e.pixels.as_slice()).collect();
+    write(
+        "trained/strangers-sheet.png",
+        &crate::sheet::contact_sheet(&tiles, 8)?,
+    )?;
+    let negatives = training_negatives(seed, 32);
+    let tiles: Vec<&[f32]> = negatives.iter().map(|e| e.pixels.as_slice()).collect();
+    write(
+        "trained/negatives-sheet.png",
+        &crate::sheet::contact_sheet(&tiles, 8)?,
+    )
+}
 
 fn train(options: &Options) -> Result<(), RulerError> {
     use crate::data::dataset::train_validation;
@@ -277,7 +327,17 @@ fn train(options: &Options) -> Result<(), RulerError> {
         .with_augment(augment)
         .with_augment_scale(augment_scale)
         .with_kl_weight(options.number("kl-weight", 1.0)?)
+        .with_negatives_per_step(count_option(options, "negatives", 0.0)?)
+        .with_negative_weight(options.number("negative-weight", 0.1)?)
+        .with_negative_margin(options.number("negative-margin", 8.0)?)
         .with_estimator(estimator);
+    if !(config.negative_weight.is_finite() && config.negative_weight >= 0.0)
+        || !(config.negative_margin.is_finite() && config.negative_margin >= 0.0)
+    {
+        return Err(RulerError::InvalidInput(
+            "--negative-weight and --negative-margin must be finite and not negative".into(),
+        ));
+    }
     let out = options
         .get("out")
         .unwrap_or("trained/model.bpk")
@@ -318,12 +378,18 @@ fn train(options: &Options) -> Result<(), RulerError> {
     let history_path = out.trim_end_matches(".bpk").to_string() + ".json";
     let mut history = Vec::new();
     let mut saved: Result<(), RulerError> = Ok(());
+    // Generic negatives only (shards, scribbles, scrambled and deformed children): never an
+    // image of a test category.
+    let negatives = if config.negatives_per_step > 0 {
+        crate::data::dataset::training_negatives(DATA_SEED, 2000)
+    } else {
+        Vec::new()
+    };
     train_on(
         &device,
         resume.as_deref(),
         &config,
-        &train_set,
-        &validation,
+        (&train_set, &validation, &negatives),
         |epoch, step, steps, loss| {
             let filled = step * 30 / steps;
             eprint!(
@@ -335,8 +401,15 @@ fn train(options: &Options) -> Result<(), RulerError> {
         },
         |s, model| {
             eprintln!(
-                "\repoch {:>3}/{epochs} loss {:9.3}  mse {:9.3}  kl/N {:7.3}  val_mse {:9.3}  ({:.1} s)",
-                s.epoch, s.loss, s.mse, s.kl_term, s.val_mse, s.seconds
+                "\repoch {:>3}/{epochs} loss {:9.3}  mse {:9.3}  kl/N {:7.3}  neg {:6.3} (gap {:5.2} px)  val_mse {:9.3}  ({:.1} s)",
+                s.epoch,
+                s.loss,
+                s.mse,
+                s.kl_term,
+                s.negative_term,
+                s.negative_gap,
+                s.val_mse,
+                s.seconds
             );
             // A checkpoint after every epoch: a long run that is cut off keeps its progress.
             history.push(s.clone());

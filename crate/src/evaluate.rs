@@ -28,6 +28,9 @@ pub struct Assessment {
     pub ci90: [f64; 2],
     /// Fraction of samples within ±1 px of the mode.
     pub mode_share: f64,
+    /// Monte-Carlo ranges of the quantiles (absent in records made before 2026-12-02).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ranges: Option<crate::stats::QuantileRanges>,
 }
 
 impl Assessment {
@@ -38,6 +41,11 @@ impl Assessment {
             mean: self.mean - offset,
             median: self.median - offset,
             ci90: [self.ci90[0] - offset, self.ci90[1] - offset],
+            ranges: self.ranges.map(|r| crate::stats::QuantileRanges {
+                low: r.low.map(|v| v - offset),
+                median: r.median.map(|v| v - offset),
+                high: r.high.map(|v| v - offset),
+            }),
             ..self.clone()
         }
     }
@@ -49,6 +57,7 @@ impl Assessment {
             std: self.std,
             median: self.median,
             ci90: self.ci90,
+            ranges: self.ranges,
         }
     }
 }
@@ -99,6 +108,7 @@ pub fn assess_one(
         median: s.median,
         ci90: s.ci90,
         mode_share: mode_share(&samples),
+        ranges: Some(s.ranges),
     })
 }
 

@@ -25,8 +25,50 @@ pub struct Summary {
     pub median: f64,
     /// Central 90% interval: the 5% and 95% quantiles.
     pub ci90: [f64; 2],
+    /// How far the Monte-Carlo noise of these samples leaves the 5%, 50% and 95% quantiles
+    /// ([`QuantileRanges`]).
+    pub ranges: QuantileRanges,
     /// Histogram of the samples.
     pub histogram: Histogram,
+}
+
+/// Distribution-free confidence ranges of the quantiles the verdict reads, from the order
+/// statistics: the true q-quantile of the distribution the samples come from lies between the
+/// sorted samples of ranks n·q ∓ z·√(n·q·(1 − q)) with about 95% confidence each (z = 1.96, the
+/// normal approximation to the binomial count of samples below it). More passes, narrower ranges.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
+pub struct QuantileRanges {
+    /// Range of the 5% quantile (the interval's lower end).
+    pub low: [f64; 2],
+    /// Range of the median.
+    pub median: [f64; 2],
+    /// Range of the 95% quantile (the interval's upper end).
+    pub high: [f64; 2],
+}
+
+/// z of the two-sided 95% normal interval.
+const RANGE_Z: f64 = 1.96;
+
+/// The ~95% range of quantile `q` of sorted samples (see [`QuantileRanges`]).
+pub fn quantile_range_sorted(sorted: &[f64], q: f64) -> [f64; 2] {
+    debug_assert!(!sorted.is_empty());
+    let n = sorted.len() as f64;
+    let half = RANGE_Z * (n * q * (1.0 - q)).sqrt();
+    let last = sorted.len() - 1;
+    let lo = ((n * q - half).floor().max(0.0) as usize).min(last);
+    let hi = ((n * q + half).ceil().max(0.0) as usize).min(last);
+    [sorted[lo], sorted[hi]]
+}
+
+impl QuantileRanges {
+    /// The ranges of sorted samples.
+    pub fn of_sorted(sorted: &[f64]) -> Self {
+        QuantileRanges {
+            low: quantile_range_sorted(sorted, 0.05),
+            median: quantile_range_sorted(sorted, 0.5),
+            high: quantile_range_sorted(sorted, 0.95),
+        }
+    }
 }
 
 /// Quantile `q` ∈ [0, 1] of sorted data, linear between order statistics (numpy's default).
@@ -86,6 +128,7 @@ impl Summary {
                 quantile_sorted(&sorted, 0.05),
                 quantile_sorted(&sorted, 0.95),
             ],
+            ranges: QuantileRanges::of_sorted(&sorted),
             histogram,
         })
     }

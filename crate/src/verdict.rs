@@ -1,10 +1,14 @@
 //! The verdict: "confident" when the spread of the samples is at most the threshold shipped in
 //! `trained/threshold.json` (chosen by `bayes-ruler eval` on validation children at a fixed
-//! false-alarm rate), "uncertain" above it.
+//! false-alarm rate), "uncertain" above it, and "undecided" when the score's own Monte-Carlo
+//! noise (how far the quantiles of N samples may be from those of infinitely many) leaves it on
+//! both sides of the threshold: more passes decide. A mean height that the 126-px frame
+//! cannot hold is never "confident".
 
 use serde::{Deserialize, Serialize};
 
-use crate::stats::Summary;
+use crate::constants::IMAGE_SIDE;
+use crate::stats::{QuantileRanges, Summary};
 
 /// `trained/threshold.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,6 +97,8 @@ pub struct Spread {
     pub median: f64,
     /// Central 90% interval `[5th, 95th percentile]`.
     pub ci90: [f64; 2],
+    /// The Monte-Carlo ranges of the quantiles, when known (absent: the point rule alone).
+    pub ranges: Option<QuantileRanges>,
 }
 
 impl Spread {
@@ -102,6 +108,7 @@ impl Spread {
             std: summary.std,
             median: summary.median,
             ci90: summary.ci90,
+            ranges: Some(summary.ranges),
         }
     }
 }
@@ -129,12 +136,77 @@ pub fn spread_score(score: &str, s: &Spread, child_width: Option<&ChildWidth>) -
     }
 }
 
-/// "confident" or "uncertain" for a prediction's spread.
-pub fn verdict(spread: &Spread, threshold: &Threshold) -> &'static str {
-    let score = threshold.score_of(spread);
-    if score.is_finite() && score <= threshold.threshold {
-        "confident"
-    } else {
-        "uncertain"
+/// The range of the score that the quantiles' Monte-Carlo ranges allow: its smallest and
+/// largest value over every combination of their ends (`None` without ranges). The std-based
+/// scores read no quantile: their range is the point.
+pub fn score_range(spread: &Spread, threshold: &Threshold) -> Option<[f64; 2]> {
+    let r = spread.ranges?;
+    let mut range = [f64::INFINITY, f64::NEG_INFINITY];
+    for low in r.low {
+        for high in r.high {
+            for median in r.median {
+                let corner = Spread {
+                    ci90: [low, high.max(low)],
+                    median,
+                    ranges: None,
+                    ..*spread
+                };
+                let v = threshold.score_of(&corner);
+                range = [range[0].min(v), range[1].max(v)];
+            }
+        }
     }
+    Some(range).filter(|r| r[0].is_finite() && r[1].is_finite())
+}
+
+/// Why a verdict is what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// The score is at most the threshold, with room for its Monte-Carlo noise.
+    NarrowSpread,
+    /// The score is above the threshold, with room for its Monte-Carlo noise.
+    WideSpread,
+    /// The score's Monte-Carlo range straddles the threshold.
+    TooFewPasses,
+    /// The mean height is below 1 px or above the frame's 126 px.
+    OutsideFrame,
+    /// The score is not a number (e.g. a rule that lacks the children's widths).
+    NoScore,
+}
+
+/// A verdict and its reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// "confident", "uncertain" or "undecided".
+    pub verdict: &'static str,
+    pub reason: Reason,
+}
+
+/// The verdict of a prediction's spread: "confident" when its score is at most the threshold
+/// (and, with Monte-Carlo ranges, when all of its range is), "uncertain" when it is above (all
+/// of its range), "undecided" when the range straddles the threshold; a mean outside the
+/// frame is "uncertain" whatever the spread.
+pub fn decide(spread: &Spread, threshold: &Threshold) -> Decision {
+    let decision = |verdict, reason| Decision { verdict, reason };
+    if !(spread.mean >= 1.0 && spread.mean <= IMAGE_SIDE as f64) {
+        return decision("uncertain", Reason::OutsideFrame);
+    }
+    let score = threshold.score_of(spread);
+    if !score.is_finite() {
+        return decision("uncertain", Reason::NoScore);
+    }
+    let [lo, hi] = score_range(spread, threshold).unwrap_or([score, score]);
+    if hi <= threshold.threshold {
+        decision("confident", Reason::NarrowSpread)
+    } else if lo > threshold.threshold {
+        decision("uncertain", Reason::WideSpread)
+    } else {
+        decision("undecided", Reason::TooFewPasses)
+    }
+}
+
+/// "confident", "uncertain" or "undecided" for a prediction's spread ([`decide`]).
+pub fn verdict(spread: &Spread, threshold: &Threshold) -> &'static str {
+    decide(spread, threshold).verdict
 }

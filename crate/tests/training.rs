@@ -143,6 +143,7 @@ fn the_shipped_threshold_parses_and_decides() {
         std,
         median: 60.0,
         ci90: [60.0 - half_width, 60.0 + half_width],
+        ranges: None,
     };
     assert_eq!(verdict(&spread(0.0, 0.0), &t), "confident");
     assert_eq!(verdict(&spread(f64::NAN, f64::NAN), &t), "uncertain");
@@ -158,6 +159,7 @@ fn spread_scores_read_what_they_say_and_the_interval_score_ignores_rare_outliers
         std: 2.0,
         median: 40.0,
         ci90: [38.0, 46.0],
+        ranges: None,
     };
     assert_eq!(spread_score("std", &s, None), 2.0);
     assert_eq!(spread_score("cv", &s, None), 0.04);
@@ -279,6 +281,7 @@ fn child_width_fit_recovers_a_power_law_and_refuses_a_single_height() {
                 std: w / 3.3,
                 median: m,
                 ci90: [m - w / 2.0, m + w / 2.0],
+                ranges: None,
             }
         })
         .collect();

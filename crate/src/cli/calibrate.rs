@@ -7,7 +7,8 @@
 use burn::module::Module;
 use burn::tensor::Device;
 
-use super::eval::{HELD_OUT, assess_all, eval_sets, job_count};
+use super::eval::{HELD_OUT, eval_sets};
+use super::pool::{assess_all, job_count};
 use super::{Options, load_weights, write};
 use crate::calibration::{recentre, temper};
 use crate::evaluate::{Assessment, coverage90, mean_error, rmse};
@@ -40,7 +41,7 @@ pub(super) fn calibrate(options: &Options) -> Result<(), RulerError> {
             "--target must be a coverage from 0.5 to below 1, got {target}"
         )));
     }
-    let steps = super::eval::count(options, "steps", 5.0)?;
+    let steps = super::pool::count(options, "steps", 5.0)?;
     // Each step samples every held-out child; past ~20 bisection no longer moves β.
     if !(1..=20).contains(&steps) {
         return Err(RulerError::InvalidInput(format!(
@@ -74,7 +75,13 @@ pub(super) fn calibrate(options: &Options) -> Result<(), RulerError> {
         let mut pairs = base.0.clone();
         pairs.push(("temper".into(), beta.to_string()));
         let model = temper(trained.clone(), beta)?;
-        let results = assess_all(&model, &data.sets, passes, &device, &Options(pairs), jobs)?;
+        let results = assess_all(
+            &model,
+            &data.sets,
+            passes,
+            &device,
+            (&Options(pairs), jobs, "eval"),
+        )?;
         let offset = mean_error(&results[HELD_OUT]);
         let held_out: Vec<Assessment> = results[HELD_OUT]
             .iter()

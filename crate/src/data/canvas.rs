@@ -93,6 +93,41 @@ impl Canvas {
         });
     }
 
+    /// A filled rectangle centred at `c` with half-sides `hw` × `hh`, rotated by `angle` radians.
+    pub fn rect_rotated(&mut self, c: (f32, f32), hw: f32, hh: f32, angle: f32) {
+        let reach = (hw * hw + hh * hh).sqrt();
+        let (s, co) = angle.sin_cos();
+        self.paint(
+            [c.0 - reach, c.1 - reach, c.0 + reach, c.1 + reach],
+            |x, y| {
+                let (dx, dy) = (x - c.0, y - c.1);
+                let (u, v) = (dx * co + dy * s, -dx * s + dy * co);
+                u.abs() <= hw && v.abs() <= hh
+            },
+        );
+    }
+
+    /// A filled triangle (either winding).
+    pub fn triangle(&mut self, p: [(f32, f32); 3]) {
+        let bbox = [
+            p[0].0.min(p[1].0).min(p[2].0),
+            p[0].1.min(p[1].1).min(p[2].1),
+            p[0].0.max(p[1].0).max(p[2].0),
+            p[0].1.max(p[1].1).max(p[2].1),
+        ];
+        let edge = |a: (f32, f32), b: (f32, f32), x: f32, y: f32| {
+            (b.0 - a.0) * (y - a.1) - (b.1 - a.1) * (x - a.0)
+        };
+        self.paint(bbox, |x, y| {
+            let d = [
+                edge(p[0], p[1], x, y),
+                edge(p[1], p[2], x, y),
+                edge(p[2], p[0], x, y),
+            ];
+            d.iter().all(|&v| v >= 0.0) || d.iter().all(|&v| v <= 0.0)
+        });
+    }
+
     /// Rows from the top-most to the bottom-most figure pixel, inclusive (0 when empty).
     pub fn figure_height(&self) -> usize {
         figure_extent(&self.pixels, self.side).map_or(0, |[r0, r1, _, _]| r1 - r0 + 1)

@@ -9,8 +9,10 @@
 use super::Canvas;
 use super::cat::cat;
 use super::figure::Figure;
+use super::negatives::{NegativeKind, negative};
 use super::rng::Rng;
 use super::spider::spider;
+use super::strangers::Category;
 use super::toddler::{Body, Pose, toddler};
 use crate::constants::{IMAGE_SIDE, N_TRAIN};
 
@@ -23,6 +25,10 @@ pub enum Kind {
     Spider,
     /// A cat (out of distribution, in the report only).
     Cat,
+    /// One of the broad out-of-distribution test set's kinds (in the report only).
+    Stranger(Category),
+    /// A generic negative for outlier exposure (training and run comparisons only).
+    Negative(NegativeKind),
 }
 
 /// One picture and its label.
@@ -43,6 +49,10 @@ const STREAM_SPIDERS: u64 = 3;
 const STREAM_VALIDATION_SPIDERS: u64 = 4;
 const STREAM_CALIBRATION_CHILDREN: u64 = 5;
 const STREAM_CATS: u64 = 6;
+const STREAM_TRAIN_NEGATIVES: u64 = 7;
+const STREAM_VALIDATION_NEGATIVES: u64 = 8;
+/// Category `i` of the strangers draws from stream `STREAM_STRANGERS + i`.
+const STREAM_STRANGERS: u64 = 100;
 
 /// Free pixels kept between the figure and the frame.
 const MARGIN: f32 = 1.0;
@@ -168,5 +178,43 @@ pub fn validation_spiders(seed: u64, count: usize) -> Vec<Example> {
 pub fn test_cats(seed: u64, count: usize) -> Vec<Example> {
     (0..count)
         .map(|i| cat_example(seed, STREAM_CATS, i))
+        .collect()
+}
+
+/// Stranger number `index` of `category`'s stream: upright or tilted as the category says, its
+/// longest side as long as a child's height (the 0.5–2× rescale), at a random position.
+fn stranger_example(seed: u64, category: Category, index: usize) -> Example {
+    let stream = STREAM_STRANGERS + category.index() as u64;
+    let mut rng = Rng::for_item(seed, stream, index as u64);
+    let fig = category.draw(&mut rng);
+    by_longest_side(&fig, Kind::Stranger(category), &mut rng)
+}
+
+/// The broad out-of-distribution test set's images of one category (pre-registered; never
+/// trained on or used to choose anything).
+pub fn test_strangers(seed: u64, category: Category, count: usize) -> Vec<Example> {
+    (0..count)
+        .map(|i| stranger_example(seed, category, i))
+        .collect()
+}
+
+fn negative_example(seed: u64, stream: u64, index: usize) -> Example {
+    let mut rng = Rng::for_item(seed, stream, index as u64);
+    let kind = NegativeKind::ALL[rng.below(NegativeKind::ALL.len())];
+    let fig = negative(kind, &mut rng);
+    by_longest_side(&fig, Kind::Negative(kind), &mut rng)
+}
+
+/// Generic negatives for outlier exposure in training (the four kinds in turn at random).
+pub fn training_negatives(seed: u64, count: usize) -> Vec<Example> {
+    (0..count)
+        .map(|i| negative_example(seed, STREAM_TRAIN_NEGATIVES, i))
+        .collect()
+}
+
+/// Generic negatives of their own stream, for comparing training runs (never trained on).
+pub fn validation_negatives(seed: u64, count: usize) -> Vec<Example> {
+    (0..count)
+        .map(|i| negative_example(seed, STREAM_VALIDATION_NEGATIVES, i))
         .collect()
 }

@@ -6,14 +6,18 @@ mod canvas;
 mod cat;
 pub mod dataset;
 mod figure;
+mod negatives;
 mod rng;
 mod spider;
+pub mod strangers;
 mod toddler;
 
 pub use canvas::{Canvas, figure_extent};
 pub use cat::cat;
 pub use dataset::{Example, Kind};
 pub use figure::{Figure, Primitive};
+pub use negatives::{NegativeKind, negative};
 pub use rng::Rng;
 pub use spider::spider;
+pub use strangers::Category;
 pub use toddler::{Body, Pose, demo_silhouette, standing_toddler, toddler};

@@ -9,13 +9,13 @@ use wasm_bindgen::prelude::*;
 
 use super::{set, to_js};
 use crate::constants::{DATA_SEED, IMAGE_SIDE, MAX_SAMPLES};
-use crate::data::dataset::{test_children, test_spiders};
-use crate::data::{Kind, demo_silhouette};
+use crate::data::dataset::{test_children, test_spiders, test_strangers};
+use crate::data::{Category, Kind, demo_silhouette};
 use crate::error::RulerError;
 use crate::evaluate::mode_share;
 use crate::preprocess::silhouette_from_bytes;
 use crate::stats::{Histogram, Summary};
-use crate::verdict::{Spread, shipped_threshold, verdict};
+use crate::verdict::{Reason, Spread, decide, score_range, shipped_threshold};
 use crate::weights::load_embedded;
 
 /// What every prediction reports about its samples.
@@ -30,7 +30,13 @@ struct Report {
     mode_share: f64,
     /// The shipped spread score of these samples (`threshold.score`).
     spread: f64,
+    /// The score's Monte-Carlo range `[lo, hi]` at this many samples (null when the rule's
+    /// score reads no quantile).
+    spread_range: Option<[f64; 2]>,
+    /// "confident", "uncertain" or "undecided".
     verdict: &'static str,
+    /// Why: "narrow-spread", "wide-spread", "too-few-passes", "outside-frame" or "no-score".
+    verdict_reason: Reason,
 }
 
 /// Summary, mode share and verdict of some samples as a JS object.
@@ -40,10 +46,13 @@ pub(crate) fn report(samples: &[f32]) -> Result<JsValue, RulerError> {
     })?;
     let threshold = shipped_threshold();
     let spread = Spread::of(&summary);
+    let decision = decide(&spread, &threshold);
     to_js(&Report {
         mode_share: mode_share(samples),
         spread: threshold.score_of(&spread),
-        verdict: verdict(&spread, &threshold),
+        spread_range: score_range(&spread, &threshold),
+        verdict: decision.verdict,
+        verdict_reason: decision.reason,
         histogram: summary.histogram,
         mean: summary.mean,
         std: summary.std,
@@ -68,28 +77,46 @@ pub fn verdict_rule() -> Result<JsValue, JsValue> {
     Ok(to_js(&shipped_threshold())?)
 }
 
-/// Held-out generated figures for a gallery: `children` test children (with their true height)
-/// then `spiders` spiders, each `{ kind: "child" | "spider", height, pixels }` (height is
-/// `null` for spiders). At most 64 of each.
+/// Held-out generated figures for a gallery: `children` test children (with their true height),
+/// `spiders` spiders, then the first image of `strangers` categories of the broad
+/// out-of-distribution test set (spread over its 17 categories; default none), each
+/// `{ kind: "child" | "spider" | "stranger", category, height, pixels }` (height is `null` but
+/// for children; `category` names a stranger's kind, e.g. "horse"). At most 64 children and
+/// spiders, 17 strangers.
 #[wasm_bindgen]
-pub fn gallery(children: usize, spiders: usize) -> Result<Array, JsValue> {
-    if children > 64 || spiders > 64 {
-        return Err(
-            RulerError::InvalidInput("a gallery holds at most 64 of each kind".into()).into(),
-        );
+pub fn gallery(
+    children: usize,
+    spiders: usize,
+    strangers: Option<usize>,
+) -> Result<Array, JsValue> {
+    let strangers = strangers.unwrap_or(0);
+    if children > 64 || spiders > 64 || strangers > Category::ALL.len() {
+        return Err(RulerError::InvalidInput(
+            "a gallery holds at most 64 children, 64 spiders and 17 strangers".into(),
+        )
+        .into());
     }
     let items = Array::new();
+    let categories = (0..strangers).map(|i| Category::ALL[i * Category::ALL.len() / strangers]);
     let examples = test_children(DATA_SEED, children)
         .into_iter()
-        .chain(test_spiders(DATA_SEED, spiders));
+        .chain(test_spiders(DATA_SEED, spiders))
+        .chain(categories.flat_map(|c| test_strangers(DATA_SEED, c, 1)));
     for example in examples {
         let item = Object::new();
-        let (kind, height) = match example.kind {
-            Kind::Child(_) => ("child", JsValue::from(example.height)),
-            Kind::Spider => ("spider", JsValue::NULL),
-            Kind::Cat => ("cat", JsValue::NULL),
+        let (kind, category, height) = match example.kind {
+            Kind::Child(_) => ("child", None, JsValue::from(example.height)),
+            Kind::Spider => ("spider", None, JsValue::NULL),
+            Kind::Cat => ("cat", None, JsValue::NULL),
+            Kind::Stranger(c) => ("stranger", Some(c.name()), JsValue::NULL),
+            Kind::Negative(_) => ("negative", None, JsValue::NULL),
         };
         set(&item, "kind", &kind.into())?;
+        set(
+            &item,
+            "category",
+            &category.map_or(JsValue::NULL, JsValue::from),
+        )?;
         set(&item, "height", &height)?;
         set(
             &item,
