@@ -22,7 +22,10 @@ test("two widgets on one docs page share one model and both draw", { timeout: 24
     // under the 2-px mean line, can be under 100 bar-coloured pixels.
     assert.ok((await barPixels(page, ".histogram", id)) > 20, `${id} drew no histogram`);
     const caption = await page.evaluate((id) => document.querySelector(id).shadowRoot.querySelector(".caption").textContent, id);
-    assert.match(caption, /^(about \d+ px, confident|uncertain: )/, `${id}: ${caption}`);
+    // child.png spreads 0.9× a child's width, spider.png 2.3× (threshold 1.43×): at 120 passes
+    // the child's Monte-Carlo range may reach the threshold (undecided), never above it.
+    const expected = id === "#child" ? /^(about \d+ px, confident|undecided: )/ : /^uncertain: this does not look like a child/;
+    assert.match(caption, expected, `${id}: ${caption}`);
     assert.equal(await page.evaluate((id) => document.querySelector(id).result.samples.length, id), 120);
   }
   const wasmLoads = requests.filter((u) => u.endsWith(".wasm")).length;

@@ -92,7 +92,9 @@ test("Firefox: the page measures the built-in toddler and an example", { timeout
   const badge = await run("return document.getElementById('backend').textContent");
   assert.match(badge, /backend: (WebGPU|CPU( on \d+ workers)? \(.+\))/);
   assert.match(await run("return document.getElementById('summary').textContent"), /100 passes in \d+ ms/);
-  assert.match(await run("return document.getElementById('verdict').textContent"), /^(about \d+ px, confident|uncertain: )/);
+  // The built-in toddler spreads like a child; at 100 passes its Monte-Carlo range can reach the
+  // threshold (undecided), never lie above it.
+  assert.match(await run("return document.getElementById('verdict').textContent"), /^(about \d+ px, confident|undecided: )/);
   const bars = await run(`
     const c = document.getElementById("histogram");
     const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;

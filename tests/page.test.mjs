@@ -57,9 +57,13 @@ test("the page samples the built-in silhouette and draws the histogram", { timeo
   // This machine has no hardware WebGPU: the CPU path, shared out to one worker per core.
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   if (cores > 1) assert.match(summary, /on cpu, \d+ workers\)$|on webgpu\)$/);
-  assert.match(await page.textContent("#verdict"), /^(about \d+ px, confident|uncertain: )/);
+  // The built-in toddler spreads like a child (about 0.9 of a child's width at 1000 passes): at
+  // 200 passes even the widest end of its Monte-Carlo range stays under the threshold.
+  assert.match(await page.textContent("#verdict"), /^about \d+ px, confident/);
   assert.match(await page.textContent("#backend"), /backend: (WebGPU|CPU( on \d+ workers)? \(.+\))/);
-  assert.equal(await page.locator(".thumb").count(), 10, "6 children and 4 spiders");
+  assert.equal(await page.locator(".thumb").count(), 14, "6 children, 2 spiders and 6 other kinds");
+  assert.equal(await page.locator(".thumb.stranger").count(), 6);
+  assert.match(await page.getAttribute(".thumb.stranger >> nth=0", "aria-label"), /^measure the example horse$/);
   await page.screenshot({ path: new URL("page.png", ARTIFACTS).pathname, fullPage: true });
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, [], "requests left the page's origin");

@@ -43,7 +43,7 @@ commands:
                                          PX (default 8) px, weighted W (default 0.1)
   eval [--passes P] [--children N] [--spiders N] [--cats N] [--calibration-children N]
        [--validation-spiders N] [--weights PATH] [--report-dir DIR] [--jobs J]
-       [--held-out-only true] [--temper β]
+       [--held-out-only true] [--temper β] [--validation-negatives N]
                                          recompute the report (DIR/report.json, default
                                          trained/) and the verdict threshold (DIR/threshold.json)
                                          with P passes per image (default 1000, as the page),
@@ -54,15 +54,19 @@ commands:
                                          not depend on J); --held-out-only prints the held-out
                                          figures only (to compare weights without the test set);
                                          --temper samples the weights tempered by β (see
-                                         calibrate)
+                                         calibrate); --validation-negatives adds N generic
+                                         negatives of their own stream to the held-out
+                                         figures (to compare outlier-exposure runs)
   strangers [--passes P] [--children N] [--spiders N] [--cats N] [--per-category N]
-            [--consistency K] [--weights PATH] [--report-dir DIR] [--jobs J]
+            [--consistency K] [--consistency-passes A,B] [--weights PATH]
+            [--report-dir DIR] [--jobs J]
                                          the shipped verdict on the broad out-of-distribution
                                          test set (N of each of 17 categories, default 100;
                                          100 test spiders, 100 cats) against N test children
                                          (default 300), and how often the first K images of
                                          each set (10·K children; default 5) change verdict
-                                         at 300 and 3000 passes; writes DIR/strangers.json
+                                         at A and B passes (default 300,3000); writes
+                                         DIR/strangers.json
   calibrate [--weights IN] [--out OUT] [--passes P] [--target C] [--steps S] [--jobs J]
                                          fit the posterior's width on the held-out children:
                                          the tempering factor β whose central 90% intervals,

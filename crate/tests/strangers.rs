@@ -194,3 +194,85 @@ fn quantile_ranges_hold_the_true_quantile_about_95_percent_of_the_time() {
         assert!((0.92..=0.995).contains(&rate), "coverage {rate}");
     }
 }
+
+/// `strangers` reports every set and the consistency of its first images across pass counts,
+/// the same on one or two processes; `eval --validation-negatives` adds generic negatives to
+/// the held-out figures.
+#[test]
+fn the_strangers_report_covers_every_set_and_does_not_depend_on_the_split() {
+    use std::process::Command;
+    let dir = std::env::temp_dir().join(format!("bayes-ruler-strangers-{}", std::process::id()));
+    let run = |jobs: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_bayes-ruler"))
+            .args([
+                "strangers",
+                "--passes",
+                "8",
+                "--children",
+                "6",
+                "--spiders",
+                "2",
+            ])
+            .args(["--cats", "2", "--per-category", "2", "--consistency", "1"])
+            .args(["--consistency-passes", "4,12", "--jobs", jobs])
+            .args(["--report-dir", dir.to_str().unwrap()])
+            .output()
+            .expect("run bayes-ruler");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"), "one process vs two");
+    let report: serde_json::Value = serde_json::from_str(&one).unwrap();
+    let sets = report["sets"].as_array().unwrap();
+    assert_eq!(sets.len(), 3 + 17);
+    assert_eq!(sets[0]["set"], "children");
+    assert_eq!(sets[3]["set"], "horse");
+    assert_eq!(sets[19]["set"], "blob");
+    for row in sets {
+        let v = &row["verdicts"];
+        let total: f64 = ["confident", "undecided", "uncertain"]
+            .iter()
+            .map(|k| v[k].as_f64().unwrap())
+            .sum();
+        assert!((total - 1.0).abs() < 1e-9, "{row}");
+    }
+    assert!(sets[1]["auroc_vs_children"].as_f64().unwrap() >= 0.0);
+    let c = &report["consistency"];
+    assert_eq!(
+        c["images"],
+        10 + 19,
+        "10·K children and K of each of 19 sets"
+    );
+    assert_eq!(c["passes"], serde_json::json!([8, 4, 12]));
+    let written = std::fs::read_to_string(dir.join("strangers.json")).unwrap();
+    assert_eq!(written.trim(), one.trim());
+
+    let out = Command::new(env!("CARGO_BIN_EXE_bayes-ruler"))
+        .args(["eval", "--held-out-only", "true", "--passes", "8"])
+        .args(["--calibration-children", "6", "--validation-spiders", "2"])
+        .args(["--validation-negatives", "5", "--jobs", "1"])
+        .output()
+        .expect("run bayes-ruler");
+    assert!(out.status.success());
+    let figures: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(figures["held_out_children"]["validation_negatives"], 5);
+    let rate = figures["held_out_children"]["validation_negative_detection_rate"]
+        .as_f64()
+        .unwrap();
+    assert!((0.0..=1.0).contains(&rate));
+
+    let bad = Command::new(env!("CARGO_BIN_EXE_bayes-ruler"))
+        .args(["strangers", "--consistency-passes", "300,x"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        !bad.status.success() && err.contains("--consistency-passes must be"),
+        "{err}"
+    );
+}

@@ -47,6 +47,50 @@ fn one_epoch_on_a_small_subset_trains_and_reports_its_loss_terms() {
 }
 
 #[test]
+fn outlier_exposure_adds_its_hinge_on_the_negatives_passes_to_the_loss() {
+    use bayes_ruler::data::dataset::training_negatives;
+    use bayes_ruler::train::train_on;
+    use burn::tensor::Device;
+    let (train_set, validation) = train_validation(2026);
+    let negatives = training_negatives(2026, 20);
+    let run = |config: &TrainConfig| {
+        let data = (&train_set[..20], &validation[..5], &negatives[..]);
+        train_on(
+            &Device::flex(),
+            None,
+            config,
+            data,
+            |_, _, _, _| {},
+            |_, _| {},
+        )
+        .1
+    };
+    let config = TrainConfig::new()
+        .with_epochs(1)
+        .with_seed(3)
+        .with_negatives_per_step(2);
+    let e = &run(&config)[0];
+    // Two passes with independent weight draws disagree, but at the initial posterior
+    // (sigma ≈ 0.05) by far less than the 8-px margin: the hinge is nearly weight × margin.
+    assert!(e.negative_gap > 0.0 && e.negative_gap < 8.0, "{e:?}");
+    assert!(
+        e.negative_term > 0.5 * 0.1 * 8.0 && e.negative_term <= 0.1 * 8.0,
+        "{e:?}"
+    );
+    assert!(
+        (e.loss - e.mse - e.kl_term - e.negative_term).abs() < 1e-3 * e.loss.abs(),
+        "{e:?}"
+    );
+    // A zero margin asks nothing: the term vanishes (the passes still run).
+    let zero = &run(&config.clone().with_negative_margin(0.0))[0];
+    assert_eq!(zero.negative_term, 0.0);
+    assert!(zero.negative_gap > 0.0);
+    // Without negatives per step, nothing is added.
+    let plain = &run(&TrainConfig::new().with_epochs(1).with_seed(3))[0];
+    assert_eq!((plain.negative_term, plain.negative_gap), (0.0, 0.0));
+}
+
+#[test]
 fn data_sets_are_deterministic_and_labelled_by_measurement() {
     let (a, va) = train_validation(5);
     let (b, _) = train_validation(5);

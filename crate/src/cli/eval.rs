@@ -9,7 +9,7 @@ use crate::calibration::temper;
 use crate::constants::DATA_SEED;
 use crate::data::dataset::{
     calibration_children, test_cats, test_children, test_spiders, train_validation,
-    validation_spiders,
+    validation_negatives, validation_spiders,
 };
 use crate::data::{Example, Kind};
 use crate::error::RulerError;
@@ -31,10 +31,11 @@ const VALIDATION_SPIDERS: usize = 1;
 const TEST_CHILDREN: usize = 2;
 const TEST_SPIDERS: usize = 3;
 const TEST_CATS: usize = 4;
+const VALIDATION_NEGATIVES: usize = 5;
 
 /// What `eval` samples, and how the held-out children were put together.
 pub(super) struct EvalSets {
-    pub(super) sets: [Vec<Example>; 5],
+    pub(super) sets: [Vec<Example>; 6],
     n_validation: usize,
     n_calibration: usize,
 }
@@ -73,6 +74,9 @@ pub(super) fn eval_sets(options: &Options) -> Result<EvalSets, RulerError> {
     // The spiders that choose the spread score, apart from the test set's size.
     let n_validation_spiders = count(options, "validation-spiders", 100.0)?;
     let n_cats = count(options, "cats", 100.0)?;
+    // Generic negatives of their own stream (never a test category), for comparing runs of
+    // outlier exposure on held-out data; none by default.
+    let n_negatives = count(options, "validation-negatives", 0.0)?;
     let n_calibration = count(options, "calibration-children", 400.0)?;
     // The verdict is calibrated on held-out children: the validation split plus a calibration
     // set of its own (a 2% false-alarm threshold on 83 children rests on two scores).
@@ -91,7 +95,14 @@ pub(super) fn eval_sets(options: &Options) -> Result<EvalSets, RulerError> {
     };
     let [children, spiders, cats] = tests;
     Ok(EvalSets {
-        sets: [held_out, validation_spiders, children, spiders, cats],
+        sets: [
+            held_out,
+            validation_spiders,
+            children,
+            spiders,
+            cats,
+            validation_negatives(DATA_SEED, n_negatives),
+        ],
         n_validation,
         n_calibration,
     })
@@ -233,6 +244,9 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
                 "rmse_px": rmse(val),
                 "coverage90": coverage90(val),
                 "validation_spider_detection_rate": rate_above(&scores(val_spiders, score), threshold),
+                "validation_negatives": data.sets[VALIDATION_NEGATIVES].len(),
+                "validation_negative_detection_rate": rate_above(&scores(&results[VALIDATION_NEGATIVES], score), threshold),
+                "auroc_child_vs_validation_negative": auroc(&scores(&results[VALIDATION_NEGATIVES], score), &val_scores),
                 "by_pose": by_pose(&data.sets[HELD_OUT], val),
                 "by_height": by_height(&data.sets[HELD_OUT], val),
             },

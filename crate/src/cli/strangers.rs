@@ -16,8 +16,21 @@ use crate::evaluate::{Assessment, auroc, auroc_standard_error};
 use crate::inference::check_sample_count;
 use crate::verdict::{Reason, Threshold, decide, shipped_threshold};
 
-/// The passes whose verdicts are compared with the page's 1000.
-const OTHER_PASSES: [usize; 2] = [300, 3000];
+/// `--consistency-passes A,B,…` (default 300,3000): the pass counts whose verdicts are compared
+/// with the main run's.
+fn other_passes(options: &Options) -> Result<Vec<usize>, RulerError> {
+    let text = options.get("consistency-passes").unwrap_or("300,3000");
+    text.split(',')
+        .map(|v| {
+            let n: f64 = v.trim().parse().map_err(|_| {
+                RulerError::InvalidInput(format!(
+                    "--consistency-passes must be pass counts separated by commas, got `{text}`"
+                ))
+            })?;
+            check_sample_count(n)
+        })
+        .collect()
+}
 
 /// What a row of the report names: test children, spiders, cats, then the categories.
 fn kind_name(kind: Kind) -> &'static str {
@@ -170,6 +183,7 @@ pub(super) fn strangers(options: &Options) -> Result<(), RulerError> {
     // The consistency subset: the same first images, at the other pass counts with seeds of
     // their own, and at `passes` from the main run.
     let k = count(options, "consistency", 5.0)?;
+    let others = other_passes(options)?;
     let mut runs = Vec::new();
     if k > 0 {
         let take = |i: usize, set: &Vec<Assessment>| {
@@ -183,7 +197,7 @@ pub(super) fn strangers(options: &Options) -> Result<(), RulerError> {
                 .map(|(i, s)| take(i, s))
                 .collect(),
         ));
-        for other in OTHER_PASSES {
+        for &other in &others {
             let mut pairs = options.0.clone();
             pairs.extend([
                 ("subset".into(), "consistency".into()),
