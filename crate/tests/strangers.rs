@@ -243,11 +243,8 @@ fn the_strangers_report_covers_every_set_and_does_not_depend_on_the_split() {
     }
     assert!(sets[1]["auroc_vs_children"].as_f64().unwrap() >= 0.0);
     let c = &report["consistency"];
-    assert_eq!(
-        c["images"],
-        10 + 19,
-        "10·K children and K of each of 19 sets"
-    );
+    // 10·K children (only 6 here) and K of each of the 19 out-of-distribution sets.
+    assert_eq!(c["images"], 6 + 19);
     assert_eq!(c["passes"], serde_json::json!([8, 4, 12]));
     let written = std::fs::read_to_string(dir.join("strangers.json")).unwrap();
     assert_eq!(written.trim(), one.trim());

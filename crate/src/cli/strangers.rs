@@ -173,6 +173,9 @@ pub(super) fn strangers(options: &Options) -> Result<(), RulerError> {
         return serve_share(&model, &stranger_sets(options)?, &device, options, spec);
     }
     let passes = check_sample_count(options.number("passes", 1000.0)?)?;
+    // Every option is checked before the first image is sampled.
+    let k = count(options, "consistency", 5.0)?;
+    let others = other_passes(options)?;
     let threshold = shipped_threshold();
     let sets = stranger_sets(options)?;
     let total: usize = sets.iter().map(Vec::len).sum();
@@ -182,8 +185,6 @@ pub(super) fn strangers(options: &Options) -> Result<(), RulerError> {
     let table = rows(&sets, &results, &threshold);
     // The consistency subset: the same first images, at the other pass counts with seeds of
     // their own, and at `passes` from the main run.
-    let k = count(options, "consistency", 5.0)?;
-    let others = other_passes(options)?;
     let mut runs = Vec::new();
     if k > 0 {
         let take = |i: usize, set: &Vec<Assessment>| {
