@@ -57,18 +57,30 @@ impl Canvas {
         self.ellipse_rotated((cx, cy), rx, ry, 0.0);
     }
 
-    /// A filled ellipse rotated by `angle` radians.
-    pub fn ellipse_rotated(&mut self, c: (f32, f32), rx: f32, ry: f32, angle: f32) {
-        let reach = rx.max(ry);
+    /// Paints the pixels within `reach` of `c` whose coordinates `(u, v)` in the frame turned by
+    /// `angle` about `c` satisfy `inside(u, v)` (a shape given in its own axes).
+    fn paint_turned(
+        &mut self,
+        c: (f32, f32),
+        reach: f32,
+        angle: f32,
+        inside: impl Fn(f32, f32) -> bool,
+    ) {
         let (s, co) = angle.sin_cos();
         self.paint(
             [c.0 - reach, c.1 - reach, c.0 + reach, c.1 + reach],
             |x, y| {
                 let (dx, dy) = (x - c.0, y - c.1);
-                let (u, v) = (dx * co + dy * s, -dx * s + dy * co);
-                (u / rx).powi(2) + (v / ry).powi(2) <= 1.0
+                inside(dx * co + dy * s, -dx * s + dy * co)
             },
         );
+    }
+
+    /// A filled ellipse rotated by `angle` radians.
+    pub fn ellipse_rotated(&mut self, c: (f32, f32), rx: f32, ry: f32, angle: f32) {
+        self.paint_turned(c, rx.max(ry), angle, |u, v| {
+            (u / rx).powi(2) + (v / ry).powi(2) <= 1.0
+        });
     }
 
     /// A filled disc.
@@ -96,15 +108,7 @@ impl Canvas {
     /// A filled rectangle centred at `c` with half-sides `hw` × `hh`, rotated by `angle` radians.
     pub fn rect_rotated(&mut self, c: (f32, f32), hw: f32, hh: f32, angle: f32) {
         let reach = (hw * hw + hh * hh).sqrt();
-        let (s, co) = angle.sin_cos();
-        self.paint(
-            [c.0 - reach, c.1 - reach, c.0 + reach, c.1 + reach],
-            |x, y| {
-                let (dx, dy) = (x - c.0, y - c.1);
-                let (u, v) = (dx * co + dy * s, -dx * s + dy * co);
-                u.abs() <= hw && v.abs() <= hh
-            },
-        );
+        self.paint_turned(c, reach, angle, |u, v| u.abs() <= hw && v.abs() <= hh);
     }
 
     /// A filled triangle (either winding).

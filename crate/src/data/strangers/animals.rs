@@ -17,7 +17,7 @@ struct Build {
 }
 
 /// Four legs, a body, a neck at an angle and an elongated head; `extra` adds what tells the
-/// kinds apart (a trunk, a mane, horns).
+/// kinds apart (ears, a trunk, horns).
 fn quadruped(
     build: &Build,
     rng: &mut Rng,
@@ -77,7 +77,7 @@ struct Head {
     len: f32,
 }
 
-/// A horse: long legs, a long neck raised at 40–70°, a long head, a mane.
+/// A horse: long legs, a long neck raised at 40–70°, a long head, a pointed ear.
 pub fn horse(rng: &mut Rng) -> Figure {
     let build = Build {
         leg: (0.45, 0.6),
@@ -93,7 +93,7 @@ pub fn horse(rng: &mut Rng) -> Figure {
     })
 }
 
-/// A dog: medium legs, a short neck, a snout and floppy or pointed ears, the tail up.
+/// A dog: medium legs, a short neck, a long head and a floppy or pointed ear.
 pub fn dog(rng: &mut Rng) -> Figure {
     let build = Build {
         leg: (0.25, 0.42),
