@@ -335,9 +335,8 @@ fn train(options: &Options) -> Result<(), RulerError> {
         .with_negative_weight(options.number("negative-weight", 0.1)?)
         .with_negative_margin(options.number("negative-margin", 8.0)?)
         .with_estimator(estimator);
-    if !(config.negative_weight.is_finite() && config.negative_weight >= 0.0)
-        || !(config.negative_margin.is_finite() && config.negative_margin >= 0.0)
-    {
+    let usable = |v: f64| v.is_finite() && v >= 0.0;
+    if !(usable(config.negative_weight) && usable(config.negative_margin)) {
         return Err(RulerError::InvalidInput(
             "--negative-weight and --negative-margin must be finite and not negative".into(),
         ));
