@@ -273,3 +273,57 @@ fn the_strangers_report_covers_every_set_and_does_not_depend_on_the_split() {
         "{err}"
     );
 }
+
+/// The committed weights against their `trained/strangers.json` on a small fixed slice: the
+/// first 3 images of every category and 32 test children at 60 passes (the report: 100 of each
+/// at 1000). The bounds leave room for the slice's size and pass count, not for a different
+/// network: the mean AUROC over the categories and the mean of their median scores must stay
+/// near the report's (the report's own figures, met or not, are in trained/README.md).
+#[test]
+fn committed_weights_treat_the_strangers_as_their_report_says() {
+    use bayes_ruler::constants::DATA_SEED;
+    use bayes_ruler::evaluate::{Assessment, assess, auroc};
+    use bayes_ruler::verdict::shipped_threshold;
+    use bayes_ruler::weights::load_embedded;
+    use burn::tensor::Device;
+
+    let report: serde_json::Value =
+        serde_json::from_str(include_str!("../../trained/strangers.json")).unwrap();
+    let rows: Vec<&serde_json::Value> = report["sets"].as_array().unwrap()[3..].iter().collect();
+    assert_eq!(rows.len(), 17);
+    let mean_of =
+        |key: &str| rows.iter().map(|r| r[key].as_f64().unwrap()).sum::<f64>() / rows.len() as f64;
+    let device = Device::flex();
+    device.seed(23);
+    let model = load_embedded(&device).unwrap();
+    let threshold = shipped_threshold();
+    let scores = |set: &[Assessment]| -> Vec<f64> {
+        set.iter()
+            .map(|a| threshold.score_of(&a.spread()))
+            .collect()
+    };
+    let kids = scores(&assess(&model, &test_children(DATA_SEED, 32), 60, &device).unwrap());
+    let (mut aurocs, mut medians) = (Vec::new(), Vec::new());
+    for &category in &Category::ALL {
+        let mut s =
+            scores(&assess(&model, &test_strangers(DATA_SEED, category, 3), 60, &device).unwrap());
+        aurocs.push(auroc(&s, &kids));
+        s.sort_by(f64::total_cmp);
+        medians.push(s[1]);
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let (a, m) = (mean(&aurocs), mean(&medians));
+    eprintln!(
+        "slice: mean AUROC {a:.3}, mean median score {m:.3}; report {:.3}, {:.3}",
+        mean_of("auroc_vs_children"),
+        mean_of("median_score")
+    );
+    assert!(
+        (a - mean_of("auroc_vs_children")).abs() < 0.12,
+        "mean AUROC {a:.3}"
+    );
+    assert!(
+        (m - mean_of("median_score")).abs() < 0.2,
+        "mean median score {m:.3}"
+    );
+}
