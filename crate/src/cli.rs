@@ -264,17 +264,6 @@ fn generate(options: &Options) -> Result<(), RulerError> {
 
 pub use crate::constants::DATA_SEED;
 
-/// A whole, non-negative count option (at most 1000).
-fn count_option(options: &Options, name: &str, default: f64) -> Result<usize, RulerError> {
-    let n = options.number(name, default)?;
-    if n.fract() != 0.0 || !(0.0..=1000.0).contains(&n) {
-        return Err(RulerError::InvalidInput(format!(
-            "--{name} must be a whole number from 0 to 1000, got {n}"
-        )));
-    }
-    Ok(n as usize)
-}
-
 /// `trained/strangers-sheet.png` (the first 8 images of every category of the broad
 /// out-of-distribution test set, a row each, in the report's order) and
 /// `trained/negatives-sheet.png` (the first 32 generic training negatives).
@@ -331,7 +320,7 @@ fn train(options: &Options) -> Result<(), RulerError> {
         .with_augment(augment)
         .with_augment_scale(augment_scale)
         .with_kl_weight(options.number("kl-weight", 1.0)?)
-        .with_negatives_per_step(count_option(options, "negatives", 0.0)?)
+        .with_negatives_per_step(pool::count_up_to(options, "negatives", 0.0, 1000)?)
         .with_negative_weight(options.number("negative-weight", 0.1)?)
         .with_negative_margin(options.number("negative-margin", 8.0)?)
         .with_estimator(estimator);

@@ -31,10 +31,20 @@ pub(super) fn sampling_seed(options: &Options) -> Result<u64, RulerError> {
 }
 
 pub(super) fn count(options: &Options, name: &str, default: f64) -> Result<usize, RulerError> {
+    count_up_to(options, name, default, 100_000)
+}
+
+/// A whole option `--name` from 0 to `max` (default `default`).
+pub(super) fn count_up_to(
+    options: &Options,
+    name: &str,
+    default: f64,
+    max: usize,
+) -> Result<usize, RulerError> {
     let n = options.number(name, default)?;
-    if n.fract() != 0.0 || !(0.0..=100_000.0).contains(&n) {
+    if n.fract() != 0.0 || !(0.0..=max as f64).contains(&n) {
         return Err(RulerError::InvalidInput(format!(
-            "--{name} must be a whole number from 0 to 100000, got {n}"
+            "--{name} must be a whole number from 0 to {max}, got {n}"
         )));
     }
     Ok(n as usize)

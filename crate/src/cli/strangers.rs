@@ -118,13 +118,14 @@ fn rows(
         .enumerate()
         .filter(|(_, (set, _))| !set.is_empty())
         .map(|(i, (set, res))| {
+            let set_scores = scores(res);
             let mut row = serde_json::json!({
                 "set": kind_name(set[0].kind),
-                "median_score": median(&scores(res)),
+                "median_score": median(&set_scores),
                 "verdicts": verdict_counts(res, threshold),
             });
             if i > 0 && !kid_scores.is_empty() {
-                let a = auroc(&scores(res), &kid_scores);
+                let a = auroc(&set_scores, &kid_scores);
                 row["auroc_vs_children"] = a.into();
                 row["auroc_standard_error"] =
                     auroc_standard_error(a, res.len(), kid_scores.len()).into();
