@@ -1,7 +1,8 @@
 // One benchmark case per call, same page, same image (the built-in toddler), same weights:
 // bayes-ruler's batched exact sampling and 1-pass calls on each of its backends, and the same
 // network with TensorFlow.js on each of its backends. bench/run.mjs calls window.bench.run.
-import init, { Estimator, demoSilhouette, modelParameters } from "/pkg/bayes_ruler.js";
+import init, * as glue from "/pkg/bayes_ruler.js";
+const { Estimator, demoSilhouette, modelParameters } = glue;
 import { compileModule, workerCount } from "/ruler.js";
 import { WorkerPool } from "/worker-pool.js";
 import { tfjsNetwork } from "./tfjs-net.js";
@@ -19,7 +20,7 @@ let tfjsNet = null;
 /** "cpu-workers": the demo's CPU path, its default number of workers sharing out the passes. */
 async function create(backend) {
   if (backend !== "cpu-workers") return Estimator.create({ backend });
-  return WorkerPool.create(module, workerCount("auto"), await Estimator.create({ backend: "cpu" }));
+  return WorkerPool.create(module, workerCount("auto"), await Estimator.create({ backend: "cpu" }), { glue });
 }
 
 async function ours(backend, mode, n, chunk) {

@@ -1,7 +1,9 @@
 // A small static server for the demo: www/ at /, the wasm-pack output pkg/ at /pkg/.
-// Binds to 127.0.0.1 only. Usage: node scripts/serve.mjs [port] [--bench] (default 8080, 0 = any
-// free port; the chosen address is printed as "serving http://127.0.0.1:PORT/"). --bench also
-// serves bench/ at /bench/ (TensorFlow.js from its node_modules) for scripts/bench.sh.
+// Binds to 127.0.0.1 only. Usage: node scripts/serve.mjs [port] [--bench] [--cdn] (default 8080,
+// 0 = any free port; the chosen address is printed as "serving http://127.0.0.1:PORT/"). --bench
+// also serves bench/ at /bench/ (TensorFlow.js from its node_modules) for scripts/bench.sh.
+// --cdn answers as a CDN does, for pages of other origins (CORS on every file): the tests load
+// the widget from it into a page of another origin.
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
@@ -9,6 +11,7 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(fileURLToPath(import.meta.url), "..", "..");
 const bench = process.argv.includes("--bench");
+const cdn = process.argv.includes("--cdn");
 const mounts = [
   ["/pkg/", join(root, "pkg")],
   ...(bench ? [["/bench/", join(root, "bench")]] : []),
@@ -56,6 +59,7 @@ const server = createServer(async (req, res) => {
       "content-type": types[extname(file)] ?? "application/octet-stream",
       "content-security-policy": csp,
       "cache-control": "no-cache",
+      ...(cdn ? { "access-control-allow-origin": "*", "cross-origin-resource-policy": "cross-origin" } : {}),
     });
     res.end(body);
   } catch (e) {

@@ -1,8 +1,9 @@
 // The CPU path on several Web Workers (www/worker-pool.js) in Debian's Chromium: the merged
 // samples are exact independent draws (no repeated sequences; the distribution of one estimator's
-// samples, by a two-sample Kolmogorov–Smirnov test; the workers' parts alike), progress and
-// cancellation work across workers, bad input is refused with the Estimator's own messages, and
-// a worker that dies fails its request without hanging the page.
+// samples, by a two-sample Kolmogorov–Smirnov test; the workers' parts alike), progress (as
+// increments) and cancellation work across workers, bad input is refused by a worker's Estimator
+// with the messages of a separate Estimator's, a worker that traps fails its request with the
+// panic's message and is replaced, and a trap of the page's own instance is recovered from.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { openPage, suite } from "./browser.mjs";
@@ -47,7 +48,7 @@ test("two workers give exact, independent draws distributed as one estimator's",
     const pixels = wasm.demoSilhouette();
     const progress = [];
     const pooled = await est.predictSilhouette(pixels, 600, {
-      onProgress: ({ done, total, samples }) => progress.push([done, total, samples.length]),
+      onProgress: ({ done, total, added }) => progress.push([done, total, [...added]]),
     });
     const single = await wasm.Estimator.create({ backend: "cpu" });
     const alone = await single.predictSilhouette(pixels, 600);
@@ -80,15 +81,19 @@ test("two workers give exact, independent draws distributed as one estimator's",
   const mean = out.pooled.reduce((a, b) => a + b, 0) / out.pooled.length;
   assert.ok(Math.abs(mean - out.mean) < 1e-3, "the summary is of the merged samples");
   assert.ok(["confident", "undecided", "uncertain"].includes(out.verdict));
-  // Progress: counts grow to n, each report holds every sample so far.
+  // Progress: one report per chunk of either worker, each with that chunk's heights; `done`
+  // counts them, and the increments merged are the result's samples.
   assert.ok(out.progress.length >= 600 / 32, `only ${out.progress.length} progress reports`);
-  for (const [done, total, length] of out.progress) {
+  let seen = 0;
+  for (const [done, total, added] of out.progress) {
     assert.equal(total, 600);
-    assert.equal(done, length);
+    assert.ok(added.length >= 1 && added.length <= 32, `an increment of ${added.length}`);
+    seen += added.length;
+    assert.equal(done, seen);
   }
-  assert.deepEqual(out.progress.at(-1), [600, 600, 600]);
-  const dones = out.progress.map(([d]) => d);
-  assert.deepEqual(dones, [...dones].sort((a, b) => a - b));
+  assert.equal(seen, 600);
+  const sorted = (xs) => [...xs].sort((a, b) => a - b);
+  assert.deepEqual(sorted(out.progress.flatMap(([, , added]) => added)), sorted(out.pooled));
   // Distribution: pooled vs one estimator, and the first worker's part vs the second's.
   const whole = ksRejects(out.pooled, out.alone);
   assert.ok(!whole.rejects, `pooled vs single estimator: D = ${whole.d} > ${whole.critical}`);
@@ -184,29 +189,118 @@ test("threads=1 samples on the page's thread; a bad threads value says what is w
   assert.match(await other.page.textContent("#status"), /threads must be "auto" or an integer from 1 to 64, got many/);
 });
 
-test("a worker that dies fails its request with a message, and later requests use the page's thread", { timeout: 300_000 }, async () => {
-  const { page, errors } = await poolPage(1);
+test("a worker that traps fails its request with the panic's message and is replaced", { timeout: 300_000 }, async () => {
+  const { page, errors } = await poolPage(2);
   const out = await page.evaluate(async () => {
-    const { WorkerPool } = await import("/worker-pool.js");
-    // Stand-ins for workers that are killed (out of memory, say) as soon as they get work.
-    class DyingWorker extends EventTarget {
-      postMessage(message) {
-        if (message.type === "run") setTimeout(() => this.dispatchEvent(Object.assign(new Event("error"), { message: "killed" })));
-      }
-      terminate() {}
-    }
-    const pool = new WorkerPool([new DyingWorker(), new DyingWorker()], est);
     const pixels = wasm.demoSilhouette();
-    const before = pool.workers;
-    const failed = await pool.predictSilhouette(pixels, 100).then(() => null, (e) => e.message);
-    const after = await pool.predictSilhouette(pixels, 50);
-    return { before, failed, workers: pool.workers, n: after.samples.length, resultWorkers: after.workers ?? null, busy: pool.busy };
+    const before = est.workers;
+    let trapped = false;
+    const failed = await est
+      .predictSilhouette(pixels, 20000, {
+        onProgress: () => {
+          if (trapped) return;
+          trapped = true;
+          est.trapWorkerForTests(0, "killed for the test"); // a real panic in a real worker
+        },
+      })
+      .then(() => null, (e) => e.message);
+    const busyAfterFailure = est.busy;
+    // The replacement starts a new instance in a new worker.
+    const deadline = performance.now() + 120_000;
+    while ((est.workers < 2 || est.replacing > 0) && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const after = await est.predictSilhouette(pixels, 200);
+    return {
+      before,
+      failed,
+      busyAfterFailure,
+      workers: est.workers,
+      resultWorkers: after.workers,
+      n: after.samples.length,
+      distinct: new Set(after.samples).size,
+    };
   });
   assert.equal(out.before, 2);
-  assert.equal(out.failed, "a sampling worker stopped: killed");
-  assert.equal(out.workers, 0);
-  assert.equal(out.n, 50);
-  assert.equal(out.resultWorkers, null, "the request after the crash ran on the page's estimator");
+  assert.match(out.failed, /^a sampling worker stopped: bayes-ruler panicked: .*killed for the test/);
+  assert.equal(out.busyAfterFailure, false);
+  assert.equal(out.workers, 2, "the dead worker was replaced");
+  assert.equal(out.resultWorkers, 2, "the next request is shared by both workers again");
+  assert.equal(out.n, 200);
+  assert.ok(out.distinct > 198, `${out.distinct} distinct heights of 200`);
+  // Nothing else went wrong (the worker's own console may report its panic and trap).
+  assert.deepEqual(errors.filter((e) => !/bayes-ruler panicked|unreachable|RuntimeError/.test(e)), []);
+});
+
+test("a trap of the page's instance rejects what was in flight, and the next call works", { timeout: 300_000 }, async () => {
+  const { page, errors } = await poolPage(1);
+  const out = await page.evaluate(async () => {
+    const ruler = await import("/ruler.js");
+    const first = ruler.wasm;
+    const pixels = first.demoSilhouette();
+    // A trap in the middle of a prediction (from its progress callback, inside the module).
+    let calls = 0;
+    const midRun = await ruler
+      .enqueue((e) =>
+        e.predictSilhouette(pixels, 5000, {
+          onProgress: () => {
+            if (++calls === 1) ruler.wasm.panicForTests("trap mid-run");
+          },
+        }),
+      )
+      .then(() => null, (e) => e.message);
+    const next = await ruler.enqueue((e) => e.predictSilhouette(ruler.wasm.demoSilhouette(), 40));
+    const second = ruler.wasm;
+    // A trap between predictions, from a direct call of the dead instance's function.
+    let direct = null;
+    try {
+      second.panicForTests("trap between calls");
+    } catch (e) {
+      direct = e.constructor.name;
+    }
+    const after = await ruler.enqueue((e) => e.predictSilhouette(ruler.wasm.demoSilhouette(), 40));
+    return {
+      midRun,
+      nextN: next.samples.length,
+      nextVerdict: next.verdict,
+      fresh: second !== first,
+      direct,
+      freshAgain: ruler.wasm !== second && ruler.wasm !== first,
+      afterN: after.samples.length,
+      busy: (await ruler.loadEstimator()).busy,
+    };
+  });
+  assert.match(out.midRun, /^bayes-ruler panicked: .*trap mid-run/);
+  assert.equal(out.nextN, 40);
+  assert.equal(out.fresh, true, "a fresh instance answered");
+  assert.equal(out.direct, "RuntimeError");
+  assert.equal(out.freshAgain, true);
+  assert.equal(out.afterN, 40);
   assert.equal(out.busy, false);
-  assert.deepEqual(errors, []);
+  // The hook says why in the console, once per trap.
+  assert.equal(errors.length, 2, errors.join("\n"));
+  assert.match(errors[0], /bayes-ruler panicked: .*trap mid-run/);
+  assert.match(errors[1], /bayes-ruler panicked: .*trap between calls/);
+});
+
+test("a failed start is not kept: the next call starts the module", { timeout: 300_000 }, async () => {
+  let failing = true;
+  const { page } = await openPage(shared.browser, `${shared.server.url}style.css`, {
+    beforeGoto: async (page) => {
+      await page.route("**/favicon.ico", (route) => route.fulfill({ status: 204 }));
+      await page.route("**/bayes_ruler_bg.wasm", (route) => (failing ? route.fulfill({ status: 503, body: "down" }) : route.continue()));
+    },
+  });
+  const first = await page.evaluate(async () => {
+    window.ruler = await import("/ruler.js");
+    return ruler.loadEstimator("cpu", 1).then(() => "started", (e) => e.message);
+  });
+  assert.match(first, /cannot load .*bayes_ruler_bg\.wasm: HTTP 503/);
+  failing = false;
+  const second = await page.evaluate(async () => {
+    const est = await ruler.loadEstimator();
+    const r = await ruler.enqueue((e) => e.predictSilhouette(ruler.wasm.demoSilhouette(), 20));
+    return { backend: est.backend, n: r.samples.length };
+  });
+  assert.deepEqual(second, { backend: "cpu", n: 20 });
 });

@@ -1,14 +1,19 @@
 // <bayes-ruler>: the model as a custom element for documentation pages.
 //
-//   <script type="module" src="/bayes-ruler.js"></script>
+//   <script type="module" src="https://cdn.example/bayes-ruler/bayes-ruler.js"></script>
 //   <bayes-ruler src="examples/child.png" samples="500"></bayes-ruler>
 //
-// Attributes: `src` (an image URL on the page's origin; without it, the built-in toddler),
-// `samples` (passes, default 500), `backend` and `threads` (read once per page: "auto" |
-// "webgpu" | "cpu", and "auto" | the number of CPU workers, 1 for none).
+// Attributes: `src` (an image URL; without it and without `source`, the built-in toddler),
+// `samples` (passes, default 500), `loading` ("lazy", the default: the model starts when the
+// widget comes near the viewport; "eager": at once), `backend` and `threads` (read once per
+// page: "auto" | "webgpu" | "cpu", and "auto" | the number of CPU workers, 1 for none).
+// Property `source`: a File, Blob, ImageData or 126×126 Float32Array of pixels, instead of src.
 // Every widget on a page shares one wasm module, one device and one copy of the weights
-// (ruler.js) and their requests run one after another. Events: `result` (detail: the
-// prediction) and `error` (detail: the Error). State for styling: the `data-state` attribute.
+// (ruler.js) and their requests run one after another. A change of src, samples or source
+// aborts the run in progress; removing the widget stops its work.
+// Events (bubbling, and crossing shadow roots): `result` (detail: the prediction) and `error`
+// (detail: the Error). Styling: the `data-state` attribute (waiting, running, done, error) and
+// the parts `silhouette`, `histogram`, `progress` and `caption` (::part()).
 import { describe, enqueue, loadEstimator, wasm } from "./ruler.js";
 import { drawHistogram, drawSilhouette } from "./histogram.js";
 
@@ -27,6 +32,9 @@ const STYLE = `
   .undecided { color: #8a5a00; }
 `;
 
+/** How far outside the viewport a lazy widget starts its model. */
+const LAZY_MARGIN = "300px";
+
 let sheet = null;
 function styleSheet() {
   if (!sheet) {
@@ -36,19 +44,104 @@ function styleSheet() {
   return sheet;
 }
 
+function abortError() {
+  const error = new Error("cancelled: the widget's input changed or it was removed");
+  error.name = "AbortError";
+  return error;
+}
+
+/** ImageData as PNG bytes, so that it takes the same preprocessing as a file. */
+async function imageDataBytes(image) {
+  const canvas = new OffscreenCanvas(image.width, image.height);
+  canvas.getContext("2d").putImageData(image, 0, 0);
+  const blob = await canvas.convertToBlob({ type: "image/png" });
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+/** The 126×126 pixels the model sees, from whatever the widget was given. */
+async function silhouetteOf(source, src, signal) {
+  const side = wasm.imageSide();
+  if (source instanceof Float32Array) {
+    if (source.length !== side * side) {
+      throw new Error(`source must hold ${side}×${side} = ${side * side} pixels (figure = 1, background = 0), got ${source.length}`);
+    }
+    return source;
+  }
+  let bytes;
+  if (typeof ImageData !== "undefined" && source instanceof ImageData) {
+    bytes = await imageDataBytes(source);
+  } else if (source instanceof Blob) {
+    bytes = new Uint8Array(await source.arrayBuffer());
+  } else if (source != null) {
+    throw new Error("source must be a File, Blob, ImageData or Float32Array of 126×126 pixels");
+  } else if (src) {
+    const response = await fetch(src, { signal });
+    if (!response.ok) throw new Error(`cannot load ${src}: HTTP ${response.status}`);
+    bytes = new Uint8Array(await response.arrayBuffer());
+  } else {
+    return wasm.demoSilhouette();
+  }
+  if (signal.aborted) throw abortError();
+  return wasm.imageSilhouette(bytes).pixels;
+}
+
 class BayesRuler extends HTMLElement {
   static observedAttributes = ["src", "samples"];
   #parts = null;
-  #generation = 0;
+  #source = null;
+  #run = null; // the AbortController of the run in progress
   #scheduled = false;
+  #visible = false;
+  #observer = null;
 
   connectedCallback() {
     if (!this.#parts) this.#render();
-    this.#schedule();
+    if (this.#visible || this.getAttribute("loading") === "eager" || typeof IntersectionObserver === "undefined") {
+      this.#visible = true;
+      this.#schedule();
+      return;
+    }
+    this.dataset.state ??= "waiting";
+    this.#observer = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        this.#unobserve();
+        this.#visible = true;
+        this.#schedule();
+      },
+      { rootMargin: LAZY_MARGIN },
+    );
+    this.#observer.observe(this);
+  }
+
+  disconnectedCallback() {
+    this.#unobserve();
+    this.#run?.abort(abortError());
+    this.#run = null;
   }
 
   attributeChangedCallback() {
-    if (this.#parts) this.#schedule();
+    if (this.#parts && this.#visible) this.#schedule();
+  }
+
+  /** The input instead of `src`: a File, Blob, ImageData or 126×126 Float32Array of pixels. */
+  get source() {
+    return this.#source;
+  }
+
+  set source(value) {
+    this.#source = value ?? null;
+    if (this.#parts && this.#visible) this.#schedule();
+  }
+
+  get samples() {
+    const n = Number(this.getAttribute("samples") ?? 500);
+    return Number.isInteger(n) && n > 0 ? n : NaN;
+  }
+
+  #unobserve() {
+    this.#observer?.disconnect();
+    this.#observer = null;
   }
 
   #render() {
@@ -57,12 +150,13 @@ class BayesRuler extends HTMLElement {
     root.adoptedStyleSheets = [styleSheet()];
     root.innerHTML = `
       <div class="row">
-        <canvas class="silhouette" width="126" height="126" role="img"
+        <canvas class="silhouette" part="silhouette" width="126" height="126" role="img"
                 aria-label="the silhouette the model sees"></canvas>
-        <canvas class="histogram" role="img" aria-label="histogram of the sampled heights"></canvas>
+        <canvas class="histogram" part="histogram" role="img"
+                aria-label="histogram of the sampled heights"></canvas>
       </div>
-      <progress max="1" value="0" aria-label="sampling progress"></progress>
-      <p class="caption" role="status" aria-live="polite">loading the model…</p>`;
+      <progress part="progress" max="1" value="0" aria-label="sampling progress"></progress>
+      <p class="caption" part="caption" role="status" aria-live="polite">loading the model…</p>`;
     this.#parts = {
       silhouette: root.querySelector(".silhouette"),
       histogram: root.querySelector(".histogram"),
@@ -71,27 +165,28 @@ class BayesRuler extends HTMLElement {
     };
   }
 
-  /** Runs once per burst of attribute changes. */
+  /** Runs once per burst of changes, aborting the run before it. */
   #schedule() {
     if (this.#scheduled) return;
     this.#scheduled = true;
     queueMicrotask(() => {
       this.#scheduled = false;
-      this.#run();
+      if (!this.isConnected) return;
+      this.#run?.abort(abortError());
+      this.#run = new AbortController();
+      this.#measure(this.#run.signal);
     });
   }
 
-  get samples() {
-    const n = Number(this.getAttribute("samples") ?? 500);
-    return Number.isInteger(n) && n > 0 ? n : NaN;
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  async #run() {
-    const generation = ++this.#generation;
+  async #measure(signal) {
     const { silhouette, histogram, progress, caption } = this.#parts;
     const src = this.getAttribute("src");
+    const source = this.#source;
     const n = this.samples;
-    const stale = () => generation !== this.#generation;
     this.dataset.state = "running";
     caption.className = "caption";
     caption.textContent = "measuring…";
@@ -100,37 +195,38 @@ class BayesRuler extends HTMLElement {
     try {
       await loadEstimator(this.getAttribute("backend") ?? "auto", this.getAttribute("threads") ?? "auto");
       if (!Number.isInteger(n)) throw new Error(`samples="${this.getAttribute("samples")}" is not a positive integer`);
-      const onProgress = ({ done, samples }) => {
-        if (stale()) return;
+      const heights = [];
+      let frame = 0;
+      const onProgress = ({ done, added }) => {
+        heights.push(...added);
         progress.value = done;
-        drawHistogram(histogram, { ...wasm.summarize(samples), samples });
+        // One redraw per frame, however many chunks arrive.
+        frame ||= requestAnimationFrame(() => {
+          frame = 0;
+          if (signal.aborted || this.dataset.state !== "running") return;
+          const soFar = Float32Array.from(heights);
+          drawHistogram(histogram, { ...wasm.summarize(soFar), samples: soFar });
+        });
       };
       const result = await enqueue(async (est) => {
-        if (stale()) return null;
-        if (!src) {
-          const pixels = wasm.demoSilhouette();
-          drawSilhouette(silhouette, pixels, wasm.imageSide());
-          return est.predictSilhouette(pixels, n, { onProgress });
-        }
-        const response = await fetch(src);
-        if (!response.ok) throw new Error(`cannot load ${src}: HTTP ${response.status}`);
-        const prepared = wasm.imageSilhouette(new Uint8Array(await response.arrayBuffer()));
-        drawSilhouette(silhouette, prepared.pixels, wasm.imageSide());
-        return est.predictSilhouette(prepared.pixels, n, { onProgress });
+        if (signal.aborted) throw abortError();
+        const pixels = await silhouetteOf(source, src, signal);
+        drawSilhouette(silhouette, pixels, wasm.imageSide());
+        return est.predictSilhouette(pixels, n, { onProgress, signal });
       });
-      if (stale() || !result) return;
+      if (signal.aborted) return;
       drawHistogram(histogram, result);
       caption.textContent = describe(result);
       caption.classList.add(result.verdict);
       this.result = result;
       this.dataset.state = "done";
-      this.dispatchEvent(new CustomEvent("result", { detail: result }));
+      this.#emit("result", result);
     } catch (e) {
-      if (stale()) return;
+      if (signal.aborted) return; // a newer run, or none: the widget was removed
       caption.textContent = e.message ?? String(e);
       caption.classList.add("error");
       this.dataset.state = "error";
-      this.dispatchEvent(new CustomEvent("error", { detail: e }));
+      this.#emit("error", e);
     }
   }
 }

@@ -58,14 +58,17 @@ async function measure() {
   document.body.dataset.state = "running";
   setStatus(`sampling ${n} weight draws for ${input.label}…`);
 
-  let latest = null;
+  let latest = null; // the heights so far, merged from the progress increments
   let frame = 0;
-  const onProgress = ({ done, samples }) => {
+  const onProgress = ({ done, added }) => {
     progress.value = done;
-    latest = samples;
+    latest ??= [];
+    latest.push(...added);
     frame ||= requestAnimationFrame(() => {
       frame = 0;
-      if (latest) drawHistogram($("histogram"), { ...wasm.summarize(latest), samples: latest });
+      if (!latest) return;
+      const soFar = Float32Array.from(latest);
+      drawHistogram($("histogram"), { ...wasm.summarize(soFar), samples: soFar });
     });
   };
   const { pixels, label } = input;

@@ -2,26 +2,55 @@
 // a queue, because an estimator runs one prediction at a time (it rejects a second with "busy").
 // On the CPU backend the passes are shared out to a pool of Web Workers (worker-pool.js), one
 // per core up to MAX_WORKERS. Used by the demo page and by every <bayes-ruler> widget on a page.
-import init, * as wasm from "./pkg/bayes_ruler.js";
+//
+// Recovery: a panic in the module traps its instance, which must not be used again. The panic
+// hook (onPanic) rejects whatever was in flight with the panic's message, and the next call
+// starts a fresh instance of the same compiled module. A start that fails (a network error, say)
+// is not kept either: the next call tries again.
 import { WorkerPool } from "./worker-pool.js";
+import { describeVerdict } from "./verdict-words.js";
 
 /** More workers cost memory (a wasm instance each, ~25 MiB after 1000 passes) for little gain. */
 export const MAX_WORKERS = 4;
 
-let estimator = null;
+const GLUE = new URL("./pkg/bayes_ruler.js", import.meta.url);
+
+/**
+ * The live instance's functions (wasm-bindgen's glue), set once `loadEstimator` has started
+ * one and replaced after a trap: read `wasm.summarize(...)` etc. at the time of the call.
+ */
+export let wasm = null;
+
+let compiled = null; // Promise<WebAssembly.Module>, one compilation per page
+let runtime = null; // Promise<Runtime> of the live instance
+let instances = 0;
+let settings = null; // the first call's backend and threads
 let queue = Promise.resolve();
 
-/** The module compiled once, to instantiate on the page and in every worker. */
-export async function compileModule() {
+async function compile() {
   const url = new URL("./pkg/bayes_ruler_bg.wasm", import.meta.url);
   try {
     return await WebAssembly.compileStreaming(fetch(url));
   } catch {
-    // A server that does not send application/wasm.
-    const response = await fetch(url);
+    // A server that does not send application/wasm (or a failed fetch: this one says which).
+    const response = await fetch(url).catch((e) => {
+      throw new Error(`cannot load ${url}: ${e.message}`);
+    });
     if (!response.ok) throw new Error(`cannot load ${url}: HTTP ${response.status}`);
     return WebAssembly.compile(await response.arrayBuffer());
   }
+}
+
+/** The module compiled once, to instantiate on the page and in every worker. */
+export function compileModule() {
+  if (!compiled) {
+    const attempt = compile();
+    compiled = attempt;
+    attempt.catch(() => {
+      if (compiled === attempt) compiled = null; // retried by the next call
+    });
+  }
+  return compiled;
 }
 
 /** Workers for the CPU path: "auto" = one per core up to MAX_WORKERS; 1 = the page's thread. */
@@ -34,78 +63,98 @@ export function workerCount(threads) {
   return n;
 }
 
-async function start(backend, threads) {
+/**
+ * A fresh instance of the glue: each import of a new URL is a new module record with its own
+ * wasm instance. The fragment keeps it one file for the HTTP cache and any CDN.
+ */
+async function freshGlue() {
+  const k = instances++;
+  return import(k === 0 ? GLUE.href : `${GLUE.href}#instance-${k}`);
+}
+
+/**
+ * Starts an instance and its estimator. The Runtime: `{ glue, estimator, dead }`, where `dead`
+ * rejects with the panic's message when the instance traps.
+ */
+async function startRuntime({ backend, threads }) {
   const count = workerCount(threads);
   const module = await compileModule();
-  await init({ module_or_path: module });
-  const single = await wasm.Estimator.create({ backend });
-  if (single.backend !== "cpu" || count < 2 || typeof Worker === "undefined") return single;
-  try {
-    return await WorkerPool.create(module, count, single);
-  } catch (e) {
-    // E.g. a page that embeds the widget from another origin (workers must be same-origin).
-    console.warn(`bayes-ruler: sampling on the page's thread, the workers did not start: ${e.message}`);
-    return single;
+  const glue = await freshGlue();
+  await glue.default({ module_or_path: module });
+  const self = { glue, estimator: null, dead: null, alive: true };
+  self.dead = new Promise((_, reject) => {
+    glue.onPanic((message) => {
+      // Called inside the panicking instance, just before it traps: touch nothing of it.
+      self.alive = false;
+      reject(new Error(message));
+      queueMicrotask(() => retire(self));
+    });
+  });
+  self.dead.catch(() => {});
+  const created = (async () => {
+    const single = await glue.Estimator.create({ backend });
+    if (single.backend !== "cpu" || count < 2 || typeof Worker === "undefined") return single;
+    try {
+      return await WorkerPool.create(module, count, single, { glue });
+    } catch (e) {
+      console.warn(`bayes-ruler: sampling on the page's thread, the workers did not start: ${e.message}`);
+      return single;
+    }
+  })();
+  self.estimator = await Promise.race([created, self.dead]);
+  if (self.alive) wasm = glue;
+  return self;
+}
+
+/** Stops a dead instance's workers; `loadRuntime` starts a fresh instance on the next call. */
+function retire(dead) {
+  dead.estimator?.terminate?.();
+}
+
+/** The live instance, started (or restarted after a trap or a failed start) when needed. */
+async function loadRuntime() {
+  for (;;) {
+    if (!runtime) {
+      const attempt = startRuntime(settings);
+      runtime = attempt;
+      attempt.catch(() => {
+        if (runtime === attempt) runtime = null; // retried by the next call
+      });
+    }
+    const attempt = runtime;
+    const live = await attempt;
+    if (live.alive) return live;
+    if (runtime === attempt) runtime = null; // it trapped: a fresh one
   }
 }
 
 /**
  * The page's estimator, created on first use. `backend`: "auto" | "webgpu" | "cpu";
- * `threads`: "auto" | a number of CPU workers (1 samples on the page's thread).
+ * `threads`: "auto" | a number of CPU workers (1 samples on the page's thread). The first call's
+ * choice holds for the page; later calls share its estimator.
  */
-export function loadEstimator(backend = "auto", threads = "auto") {
-  estimator ??= start(backend, threads);
-  return estimator;
+export async function loadEstimator(backend = "auto", threads = "auto") {
+  settings ??= { backend, threads };
+  return (await loadRuntime()).estimator;
 }
 
-/** The wasm module's free functions (after `loadEstimator` or `init`). */
-export { wasm };
-
-/** Runs `task(estimator)` after every task queued before it, whether they failed or not. */
+/**
+ * Runs `task(estimator)` after every task queued before it, whether they failed or not. If the
+ * instance traps meanwhile, the task rejects with the panic's message.
+ */
 export function enqueue(task) {
-  const run = queue.then(() => loadEstimator()).then(task);
+  const run = queue.then(async () => {
+    settings ??= { backend: "auto", threads: "auto" };
+    const live = await loadRuntime();
+    return Promise.race([Promise.resolve().then(() => task(live.estimator)), live.dead]);
+  });
   queue = run.catch(() => {});
   return run;
 }
 
-const px = (v) => `${v.toFixed(1)} px`;
-
-let verdictRule = null; // the shipped rule, read from the module once
-
-/** The shipped rule measures the spread against a child's of the same height. */
-function againstChildren(result) {
-  verdictRule ??= wasm.verdictRule();
-  return verdictRule.score === "ci90_vs_children" && Number.isFinite(result.spread);
-}
-
-/** How much wider than a child's the answers spread, when the shipped rule measures that. */
-function relativeSpread(result) {
-  if (!againstChildren(result)) return "";
-  return `, ${result.spread.toFixed(1)}× as wide as a child's of that height`;
-}
-
-/**
- * The verdict in words, e.g. "about 51 px, confident (…)". The spread is the signal: every pass
- * draws every weight anew, and the answers agree as closely as for the children the model
- * learnt from (confident), spread wider (uncertain: this is not what it learnt), or sit so
- * close to the limit that this many passes cannot tell (undecided).
- */
+/** The verdict in words, e.g. "about 51 px, confident (…)": see verdict-words.js. */
 export function describe(result) {
-  const [lo, hi] = result.ci90;
-  const n = result.samples?.length;
-  const passes = n ? `${n} passes` : "these passes";
-  if (result.verdict === "confident") {
-    return `about ${Math.round(result.mean)} px, confident (90% of the answers: ${px(lo)}–${px(hi)}, as tightly as for the children it learnt from)`;
-  }
-  if (result.verdictReason === "outside-frame") {
-    return `uncertain: the answers (about ${Math.round(result.mean)} px) do not fit the 126-px frame, so this is not a silhouette the model knows (they spread over ${px(lo)}–${px(hi)})`;
-  }
-  if (result.verdict === "undecided") {
-    verdictRule ??= wasm.verdictRule();
-    const limit = againstChildren(result) ? ` (the limit is ${verdictRule.threshold.toFixed(2)}×)` : "";
-    return `undecided: draw more passes (the answers spread over ${px(lo)}–${px(hi)}${relativeSpread(result)}, too close to the limit${limit} to tell at ${passes})`;
-  }
-  return `uncertain: this does not look like a child (the answers spread over ${px(lo)}–${px(hi)}${relativeSpread(result)}: the weights disagree, as they do for shapes the model never learnt)`;
+  return describeVerdict(result, wasm.verdictRule());
 }
 
 /** "WebGPU" or "CPU (reason)", with the number of workers when there are several. */

@@ -61,6 +61,8 @@ enum GpuState {
     Pending(Promise),
     Ready(Device),
     Failed(String),
+    /// The device was lost after it worked; a new one would come from the same dead adapter.
+    Lost(String),
 }
 
 thread_local! {
@@ -85,6 +87,8 @@ pub(crate) fn cpu_device() -> Result<Device, RulerError> {
 }
 
 /// The page's WebGPU device, initialised on first use; concurrent callers await the same start.
+/// A failed start is not kept: the callers that awaited it get its error, the next call tries
+/// again (the adapter may have been busy, or the browser's GPU process restarting).
 pub async fn webgpu_device() -> Result<Device, RulerError> {
     super::run_static_constructors();
     enum Next {
@@ -92,17 +96,24 @@ pub async fn webgpu_device() -> Result<Device, RulerError> {
         Wait(Promise),
         Start,
     }
+    let mut awaited_a_start = false;
     loop {
         let next = GPU.with_borrow(|state| match state {
             GpuState::Ready(device) => Next::Done(Ok(device.clone())),
-            GpuState::Failed(reason) => Next::Done(Err(RulerError::Device(reason.clone()))),
+            GpuState::Failed(reason) if awaited_a_start => {
+                Next::Done(Err(RulerError::Device(reason.clone())))
+            }
+            GpuState::Lost(reason) => Next::Done(Err(RulerError::Device(format!(
+                "{reason}; reload the page to try WebGPU again"
+            )))),
             GpuState::Pending(promise) => Next::Wait(promise.clone()),
-            GpuState::Untried => Next::Start,
+            GpuState::Untried | GpuState::Failed(_) => Next::Start,
         });
         match next {
             Next::Done(result) => return result,
             Next::Wait(promise) => {
                 let _ = JsFuture::from(promise).await;
+                awaited_a_start = true;
             }
             Next::Start => {
                 // The spawned future first runs in a later microtask, after `Pending` is stored.
@@ -118,6 +129,19 @@ pub async fn webgpu_device() -> Result<Device, RulerError> {
             }
         }
     }
+}
+
+/// Records that the page's WebGPU device was lost: later requests for it fail with `reason`.
+pub(crate) fn mark_webgpu_lost(reason: &str) {
+    GPU.with_borrow_mut(|s| *s = GpuState::Lost(reason.to_string()));
+}
+
+/// Why WebGPU is gone, once the page's device was lost.
+fn lost_reason() -> Option<String> {
+    GPU.with_borrow(|s| match s {
+        GpuState::Lost(reason) => Some(reason.clone()),
+        _ => None,
+    })
 }
 
 async fn init_webgpu() -> Result<Device, String> {
@@ -172,6 +196,9 @@ pub(crate) async fn choose_backend(
             Ok((Backend::WebGpu, webgpu_device().await?, None))
         }
         BackendRequest::Auto => {
+            if let Some(lost) = lost_reason() {
+                return Ok((Backend::Cpu, cpu_device()?, Some(lost)));
+            }
             let reason = match probe_adapter().await {
                 Ok(false) => match webgpu_device().await {
                     Ok(device) => return Ok((Backend::WebGpu, device, None)),

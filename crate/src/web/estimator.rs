@@ -1,7 +1,7 @@
 //! `Estimator`: the shipped weights on one backend, sampling n exact passes chunk by chunk with
 //! progress reports, cancellation and a verdict.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use burn::tensor::Device;
@@ -9,14 +9,13 @@ use js_sys::{ArrayBuffer, Float32Array, Function, Object, Promise, Reflect, Uint
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::device::{Backend, choose_backend, parse_options};
+use super::device::{Backend, choose_backend, cpu_device, mark_webgpu_lost, parse_options};
 use super::page::report;
 use super::{now_ms, set, yield_to_event_loop};
 use crate::constants::{IMAGE_PIXELS, IMAGE_SIDE, MAX_SAMPLES};
 use crate::error::RulerError;
 use crate::inference::{
-    DEFAULT_CHUNK, ModelInput, WEBGPU_MAX_CHUNK, check_sample_count, chunk_sizes, read_floats,
-    sample_chunk,
+    DEFAULT_CHUNK, ModelInput, WEBGPU_MAX_CHUNK, check_sample_count, read_floats, sample_chunk,
 };
 use crate::model::BayesianCnn;
 use crate::preprocess::{MAX_FILE_BYTES, silhouette_from_bytes};
@@ -25,11 +24,18 @@ use crate::weights::load_embedded;
 /// Largest chunk a caller may ask for (passes per device call).
 const MAX_CHUNK: usize = 1024;
 
-struct Inner {
+/// Where an estimator computes: fixed at creation, except that a lost WebGPU device moves it to
+/// the CPU for good.
+#[derive(Clone)]
+struct Compute {
     device: Device,
     model: BayesianCnn,
     backend: Backend,
     fallback_reason: Option<String>,
+}
+
+struct Inner {
+    compute: RefCell<Compute>,
     busy: Cell<bool>,
 }
 
@@ -115,7 +121,48 @@ fn cancelled() -> JsValue {
     error.into()
 }
 
+/// A device error's chain on one line: "The device is poisoned: Destroyed: Device was
+/// destroyed." rather than "…\nCaused by:\n  …\nBacktrace:\n…".
+fn one_line(error: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for line in error.lines().map(str::trim) {
+        if line.is_empty() || line == "Caused by:" || line.starts_with("Backtrace") || line.starts_with("No backtrace") {
+            continue;
+        }
+        if parts.last() != Some(&line) {
+            parts.push(line);
+        }
+    }
+    parts.join(": ")
+}
+
+impl Compute {
+    fn chunk(&self, requested: usize) -> usize {
+        match self.backend {
+            Backend::WebGpu => requested.min(WEBGPU_MAX_CHUNK),
+            Backend::Cpu => requested,
+        }
+    }
+}
+
 impl Inner {
+    /// After a WebGPU read failed (the device lost: a driver reset, the GPU process restarted,
+    /// the tab in the background too long): the CPU from now on, for this and every estimator.
+    fn fall_back_to_cpu(&self, error: &str) -> Result<Compute, RulerError> {
+        let reason = format!("the WebGPU device was lost ({error}); sampling on the CPU");
+        web_sys::console::warn_1(&format!("bayes-ruler: {reason}").into());
+        mark_webgpu_lost(&reason);
+        let device = cpu_device()?;
+        let compute = Compute {
+            model: load_embedded(&device)?,
+            device,
+            backend: Backend::Cpu,
+            fallback_reason: Some(reason),
+        };
+        *self.compute.borrow_mut() = compute.clone();
+        Ok(compute)
+    }
+
     /// `n` exact passes, a chunk per device call; partial results go to `onProgress`.
     async fn sample(
         &self,
@@ -123,27 +170,36 @@ impl Inner {
         n: usize,
         run: &RunOptions,
     ) -> Result<Vec<f32>, JsValue> {
-        let input = ModelInput::new(&self.model, pixels, &self.device)?;
-        let chunk = match self.backend {
-            Backend::WebGpu => run.chunk.min(WEBGPU_MAX_CHUNK),
-            Backend::Cpu => run.chunk,
-        };
+        let mut compute = self.compute.borrow().clone();
+        let mut input = ModelInput::new(&compute.model, pixels, &compute.device)?;
         let mut samples = Vec::with_capacity(n);
-        for size in chunk_sizes(n, chunk) {
+        while samples.len() < n {
             if run.aborted() {
                 return Err(cancelled());
             }
-            let heights = sample_chunk(&self.model, &input, size);
-            let data = heights
-                .into_data_async()
-                .await
-                .map_err(|e| RulerError::Device(format!("failed to read the samples: {e:?}")))?;
-            samples.extend(read_floats(data)?);
+            let size = compute.chunk(run.chunk).min(n - samples.len());
+            let heights = sample_chunk(&compute.model, &input, size);
+            let data = match heights.into_data_async().await {
+                Ok(data) => data,
+                Err(e) if compute.backend == Backend::WebGpu => {
+                    // This chunk again on the CPU: the heights so far are exact draws too.
+                    compute = self.fall_back_to_cpu(&one_line(&format!("{e:?}")))?;
+                    input = ModelInput::new(&compute.model, pixels, &compute.device)?;
+                    continue;
+                }
+                Err(e) => {
+                    return Err(RulerError::Device(format!("failed to read the samples: {e:?}")).into());
+                }
+            };
+            let added = read_floats(data)?;
+            samples.extend_from_slice(&added);
             if let Some(callback) = &run.on_progress {
+                // Only this chunk's heights: the receiver appends them (a copy of every sample
+                // so far at every chunk would cost n²/chunk copies).
                 let partial = Object::new();
                 set(&partial, "done", &samples.len().into())?;
                 set(&partial, "total", &n.into())?;
-                set(&partial, "samples", &Float32Array::from(samples.as_slice()))?;
+                set(&partial, "added", &Float32Array::from(added.as_slice()))?;
                 callback.call1(&JsValue::NULL, &partial)?;
             }
             if samples.len() < n {
@@ -167,7 +223,8 @@ impl Inner {
         let samples = self.sample(pixels, n, run).await?;
         let result = report(&samples)?;
         set(&result, "samples", &Float32Array::from(samples.as_slice()))?;
-        set(&result, "backend", &self.backend.name().into())?;
+        // The backend it ended on (the CPU after a lost WebGPU device).
+        set(&result, "backend", &self.compute.borrow().backend.name().into())?;
         set(&result, "elapsedMs", &(now_ms() - start).into())?;
         Ok(result)
     }
@@ -255,10 +312,12 @@ impl Estimator {
         let model = load_embedded(&device)?;
         Ok(Estimator {
             inner: Rc::new(Inner {
-                device,
-                model,
-                backend,
-                fallback_reason,
+                compute: RefCell::new(Compute {
+                    device,
+                    model,
+                    backend,
+                    fallback_reason,
+                }),
                 busy: Cell::new(false),
             }),
         })
@@ -267,13 +326,14 @@ impl Estimator {
     /// `"webgpu"` or `"cpu"`.
     #[wasm_bindgen(getter)]
     pub fn backend(&self) -> String {
-        self.inner.backend.name().to_string()
+        self.inner.compute.borrow().backend.name().to_string()
     }
 
-    /// Why the CPU was chosen when WebGPU was not (undefined otherwise).
+    /// Why the CPU was chosen when WebGPU was not, or why it took over from a lost WebGPU
+    /// device (undefined otherwise).
     #[wasm_bindgen(getter, js_name = fallbackReason)]
     pub fn fallback_reason(&self) -> Option<String> {
-        self.inner.fallback_reason.clone()
+        self.inner.compute.borrow().fallback_reason.clone()
     }
 
     /// Whether a prediction is running.
@@ -285,7 +345,8 @@ impl Estimator {
     /// Runs `n` stochastic passes (each its own weight draw) over a 126×126 silhouette
     /// (row-major, figure = 1, background = 0). Resolves to `{ samples, histogram: { edges,
     /// counts }, mean, std, median, ci90: [lo, hi], modeShare, verdict, backend, elapsedMs }`.
-    /// `options`: `{ onProgress({ done, total, samples }), signal: AbortSignal, chunk }`.
+    /// `options`: `{ onProgress({ done, total, added }), signal: AbortSignal, chunk }`: `added`
+    /// holds the heights of the chunk just sampled (`done` in all so far, of `total`).
     #[wasm_bindgen(js_name = predictSilhouette)]
     pub fn predict_silhouette(&self, pixels: JsValue, n: JsValue, options: JsValue) -> Promise {
         let args = parse_pixels(&pixels)

@@ -9,11 +9,13 @@
 mod device;
 mod estimator;
 mod page;
+mod panic;
 
 pub use device::webgpu_device;
 pub use estimator::Estimator;
+pub use panic::{on_panic, panic_for_tests};
 pub use page::{
-    backend_options, demo_silhouette_js, gallery, image_side, image_silhouette, max_samples,
+    backend_options, busy_message, demo_silhouette_js, gallery, image_side, image_silhouette, max_samples,
     model_parameters, summarize, verdict_rule,
 };
 
@@ -44,7 +46,10 @@ pub fn start() {
 pub(crate) fn run_static_constructors() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     // SAFETY: `Once` guarantees a single call, and nothing else calls the constructors.
-    ONCE.call_once(|| unsafe { __wasm_call_ctors() });
+    ONCE.call_once(|| {
+        unsafe { __wasm_call_ctors() };
+        panic::install_hook();
+    });
 }
 
 impl From<RulerError> for JsValue {

@@ -158,6 +158,13 @@ pub fn image_side() -> usize {
     IMAGE_SIDE
 }
 
+/// The rejection of a second prediction while one runs on the same estimator (the worker pool
+/// answers with the same words).
+#[wasm_bindgen(js_name = busyMessage)]
+pub fn busy_message() -> String {
+    RulerError::Busy.to_string()
+}
+
 /// Largest `n` a prediction accepts.
 #[wasm_bindgen(js_name = maxSamples)]
 pub fn max_samples() -> usize {

@@ -1,0 +1,31 @@
+// A consumer of the npm package, type-checked against its declarations (package.test.mjs):
+// every line is what a user would write; each @ts-expect-error must be an error.
+import { describe, enqueue, loadEstimator, type Prediction, type Progress } from "bayes-ruler";
+import type { BayesRulerElement } from "bayes-ruler/widget";
+import "bayes-ruler/widget";
+
+export async function measure(bytes: Uint8Array, signal: AbortSignal): Promise<string> {
+  const est = await loadEstimator("auto", 2);
+  const backend: "webgpu" | "cpu" = est.backend;
+  const result: Prediction = await enqueue((e) =>
+    e.predictImage(bytes, 1000, { signal, onProgress: ({ done, total, added }: Progress) => void [done, total, added.length] }),
+  );
+  const [lo, hi] = result.ci90;
+  // @ts-expect-error: the backend is one of two names
+  const wrong: "tpu" = est.backend;
+  // @ts-expect-error: n is a number
+  await est.predictSilhouette(new Float32Array(15876), "many");
+  return `${describe(result)} ${lo}–${hi} ${backend} ${wrong}`;
+}
+
+export function embed(file: File): BayesRulerElement {
+  const widget = document.createElement("bayes-ruler");
+  widget.source = file;
+  widget.source = new Float32Array(126 * 126);
+  widget.setAttribute("loading", "eager");
+  widget.addEventListener("result", (e) => void e.detail.verdict);
+  // @ts-expect-error: a URL goes in the src attribute, not in source
+  widget.source = "child.png";
+  document.addEventListener("result", (e) => void e.detail.mean);
+  return widget;
+}
