@@ -17,7 +17,11 @@ fn draws_in_one_chunk_are_independent_with_the_posterior_spread() {
     let model = load_embedded(&device).unwrap();
     let n = 48;
     let w = WeightDraws::sample(&model, n);
-    let data = [w.conv1.into_data(), w.conv2.into_data(), w.dense.into_data()];
+    let data = [
+        w.conv1.into_data(),
+        w.conv2.into_data(),
+        w.dense.into_data(),
+    ];
     let posterior = draws::posterior(&model).map(|(mu, sigma)| (mu.into_data(), sigma.into_data()));
     for layer in draws::layers(data, posterior, n) {
         draws::assert_independent(&layer);
@@ -33,8 +37,21 @@ fn the_statistics_catch_repeated_and_correlated_draws() {
     let w = WeightDraws::sample(&model, n);
     let dense = w.dense.into_data().try_into_vec::<f32>().unwrap();
     let p = dense.len() / n;
-    let mu = model.dense.kernel.mu.val().into_data().try_into_vec::<f32>().unwrap();
-    let sigma = model.dense.kernel.sigma().into_data().try_into_vec::<f32>().unwrap();
+    let mu = model
+        .dense
+        .kernel
+        .mu
+        .val()
+        .into_data()
+        .try_into_vec::<f32>()
+        .unwrap();
+    let sigma = model
+        .dense
+        .kernel
+        .sigma()
+        .into_data()
+        .try_into_vec::<f32>()
+        .unwrap();
     let caught = |draws: Vec<f32>| {
         let layer = draws::Standardised {
             name: "dense",
@@ -63,6 +80,10 @@ fn the_statistics_catch_repeated_and_correlated_draws() {
     }
     assert!(caught(chained), "correlated draws must fail");
     // The right correlation but half the spread.
-    let narrow: Vec<f32> = dense.iter().enumerate().map(|(i, &x)| mu[i % p] + 0.5 * (x - mu[i % p])).collect();
+    let narrow: Vec<f32> = dense
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| mu[i % p] + 0.5 * (x - mu[i % p]))
+        .collect();
     assert!(caught(narrow), "draws narrower than σ must fail");
 }

@@ -25,9 +25,9 @@ async fn firefox_headless_has_no_webgpu_and_auto_falls_back_to_the_cpu_with_the_
         agent.contains("Firefox"),
         "firefox.rs is Firefox's suite; this browser is {agent}"
     );
-    let err = webgpu_device()
-        .await
-        .expect_err("Firefox headless offers WebGPU now: run webgpu.rs in Firefox too (scripts/test.sh)");
+    let err = webgpu_device().await.expect_err(
+        "Firefox headless offers WebGPU now: run webgpu.rs in Firefox too (scripts/test.sh)",
+    );
     assert!(err.to_string().contains("WebGPU"), "{err}");
     // A failed start is retried, and fails the same way, not with a stale or different error.
     let again = webgpu_device().await.expect_err("still no WebGPU");
@@ -44,8 +44,5 @@ async fn firefox_headless_has_no_webgpu_and_auto_falls_back_to_the_cpu_with_the_
         .await
         .err()
         .expect("asking for WebGPU where there is none must reject");
-    assert!(
-        JsValue::from(err).is_object(),
-        "the rejection is an Error"
-    );
+    assert!(JsValue::from(err).is_object(), "the rejection is an Error");
 }

@@ -175,4 +175,3 @@ async fn progress_reports_every_chunk_and_a_signal_cancels() {
         .expect_err("bad option");
     assert!(message(err).contains("onProgress"));
 }
-

@@ -146,7 +146,10 @@ async fn webgpu_draws_in_one_chunk_are_independent() {
     ];
     let mut posterior = Vec::new();
     for (mu, sigma) in draws::posterior(&model) {
-        posterior.push((mu.into_data_async().await.unwrap(), sigma.into_data_async().await.unwrap()));
+        posterior.push((
+            mu.into_data_async().await.unwrap(),
+            sigma.into_data_async().await.unwrap(),
+        ));
     }
     let posterior: [_; 3] = posterior.try_into().unwrap();
     for layer in draws::layers(data, posterior, n) {

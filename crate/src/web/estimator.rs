@@ -126,7 +126,11 @@ fn cancelled() -> JsValue {
 fn one_line(error: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for line in error.lines().map(str::trim) {
-        if line.is_empty() || line == "Caused by:" || line.starts_with("Backtrace") || line.starts_with("No backtrace") {
+        if line.is_empty()
+            || line == "Caused by:"
+            || line.starts_with("Backtrace")
+            || line.starts_with("No backtrace")
+        {
             continue;
         }
         if parts.last() != Some(&line) {
@@ -188,7 +192,9 @@ impl Inner {
                     continue;
                 }
                 Err(e) => {
-                    return Err(RulerError::Device(format!("failed to read the samples: {e:?}")).into());
+                    return Err(
+                        RulerError::Device(format!("failed to read the samples: {e:?}")).into(),
+                    );
                 }
             };
             let added = read_floats(data)?;
@@ -224,7 +230,11 @@ impl Inner {
         let result = report(&samples)?;
         set(&result, "samples", &Float32Array::from(samples.as_slice()))?;
         // The backend it ended on (the CPU after a lost WebGPU device).
-        set(&result, "backend", &self.compute.borrow().backend.name().into())?;
+        set(
+            &result,
+            "backend",
+            &self.compute.borrow().backend.name().into(),
+        )?;
         set(&result, "elapsedMs", &(now_ms() - start).into())?;
         Ok(result)
     }

@@ -13,11 +13,11 @@ mod panic;
 
 pub use device::webgpu_device;
 pub use estimator::Estimator;
-pub use panic::{on_panic, panic_for_tests};
 pub use page::{
-    backend_options, busy_message, demo_silhouette_js, gallery, image_side, image_silhouette, max_samples,
-    model_parameters, summarize, verdict_rule,
+    backend_options, busy_message, demo_silhouette_js, gallery, image_side, image_silhouette,
+    max_samples, model_parameters, summarize, verdict_rule,
 };
+pub use panic::{on_panic, panic_for_tests};
 
 use js_sys::{Array, Function, Promise, Reflect};
 use serde::Serialize;

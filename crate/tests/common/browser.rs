@@ -101,4 +101,3 @@ pub fn object(entries: &[(&str, &JsValue)]) -> JsValue {
     }
     o.into()
 }
-

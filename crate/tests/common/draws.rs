@@ -17,7 +17,13 @@ fn floats(data: TensorData) -> Vec<f32> {
     data.try_into_vec::<f32>().unwrap()
 }
 
-fn standardise(name: &'static str, n: usize, w: Vec<f32>, mu: Vec<f32>, sigma: Vec<f32>) -> Standardised {
+fn standardise(
+    name: &'static str,
+    n: usize,
+    w: Vec<f32>,
+    mu: Vec<f32>,
+    sigma: Vec<f32>,
+) -> Standardised {
     let p = mu.len();
     assert_eq!(w.len(), n * p, "{name}: draws of the wrong shape");
     let eps = w
@@ -34,15 +40,28 @@ pub fn posterior(model: &BayesianCnn) -> [(Tensor<1>, Tensor<1>); 3] {
     let flat4 = |t: Tensor<4>| t.flatten::<1>(0, 3);
     let flat2 = |t: Tensor<2>| t.flatten::<1>(0, 1);
     [
-        (flat4(model.conv1.kernel.mu.val()), flat4(model.conv1.kernel.sigma())),
-        (flat4(model.conv2.kernel.mu.val()), flat4(model.conv2.kernel.sigma())),
-        (flat2(model.dense.kernel.mu.val()), flat2(model.dense.kernel.sigma())),
+        (
+            flat4(model.conv1.kernel.mu.val()),
+            flat4(model.conv1.kernel.sigma()),
+        ),
+        (
+            flat4(model.conv2.kernel.mu.val()),
+            flat4(model.conv2.kernel.sigma()),
+        ),
+        (
+            flat2(model.dense.kernel.mu.val()),
+            flat2(model.dense.kernel.sigma()),
+        ),
     ]
 }
 
 /// The three layers' draws (`conv1`, `conv2`, `dense`, read back from whichever device drew
 /// them) standardised by the posterior's `(μ, σ)`, read back from `posterior`.
-pub fn layers(draws: [TensorData; 3], posterior: [(TensorData, TensorData); 3], n: usize) -> Vec<Standardised> {
+pub fn layers(
+    draws: [TensorData; 3],
+    posterior: [(TensorData, TensorData); 3],
+    n: usize,
+) -> Vec<Standardised> {
     let names = ["conv1", "conv2", "dense"];
     draws
         .into_iter()
@@ -62,10 +81,16 @@ pub fn assert_independent(layer: &Standardised) {
     let (n, p) = (*n, *p);
     let total = (n * p) as f64;
     let mean = eps.iter().sum::<f64>() / total;
-    assert!(mean.abs() < 5.5 / total.sqrt(), "{name}: mean of ε = {mean:.4}");
+    assert!(
+        mean.abs() < 5.5 / total.sqrt(),
+        "{name}: mean of ε = {mean:.4}"
+    );
     let variance = eps.iter().map(|e| e * e).sum::<f64>() / total;
     let se = (2.0 / total).sqrt();
-    assert!((variance - 1.0).abs() < 5.5 * se, "{name}: variance of ε = {variance:.4} (σ² per weight)");
+    assert!(
+        (variance - 1.0).abs() < 5.5 * se,
+        "{name}: variance of ε = {variance:.4} (σ² per weight)"
+    );
 
     // Each weight's variance over the draws, around its own sample mean.
     let mut per_weight = 0.0;
@@ -87,7 +112,10 @@ pub fn assert_independent(layer: &Standardised) {
     for a in 0..n {
         for b in a + 1..n {
             let r = (0..p).map(|j| eps[a * p + j] * eps[b * p + j]).sum::<f64>() / p as f64;
-            assert!(r.abs() < bound.min(0.5), "{name}: draws {a} and {b} correlate, r = {r:.3}");
+            assert!(
+                r.abs() < bound.min(0.5),
+                "{name}: draws {a} and {b} correlate, r = {r:.3}"
+            );
         }
     }
 
@@ -98,5 +126,8 @@ pub fn assert_independent(layer: &Standardised) {
         .map(|(i, j)| eps[i * p + j] * eps[i * p + j + 1])
         .sum::<f64>()
         / products as f64;
-    assert!(r.abs() < 5.5 / (products as f64).sqrt(), "{name}: neighbouring weights correlate, r = {r:.4}");
+    assert!(
+        r.abs() < 5.5 / (products as f64).sqrt(),
+        "{name}: neighbouring weights correlate, r = {r:.4}"
+    );
 }
