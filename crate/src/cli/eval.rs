@@ -234,6 +234,7 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
         "child_width": child_width,
     });
     if held_out_only(options) {
+        let negatives = &results[VALIDATION_NEGATIVES];
         // For comparing weights without looking at the test set: nothing is written.
         let summary = serde_json::json!({
             "weights": weights_label(options),
@@ -245,8 +246,9 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
                 "coverage90": coverage90(val),
                 "validation_spider_detection_rate": rate_above(&scores(val_spiders, score), threshold),
                 "validation_negatives": data.sets[VALIDATION_NEGATIVES].len(),
-                "validation_negative_detection_rate": rate_above(&scores(&results[VALIDATION_NEGATIVES], score), threshold),
-                "auroc_child_vs_validation_negative": auroc(&scores(&results[VALIDATION_NEGATIVES], score), &val_scores),
+                // null, not 0, when no negatives were asked for (--validation-negatives 0).
+                "validation_negative_detection_rate": (!negatives.is_empty()).then(|| rate_above(&scores(negatives, score), threshold)),
+                "auroc_child_vs_validation_negative": (!negatives.is_empty()).then(|| auroc(&scores(negatives, score), &val_scores)),
                 "by_pose": by_pose(&data.sets[HELD_OUT], val),
                 "by_height": by_height(&data.sets[HELD_OUT], val),
             },
