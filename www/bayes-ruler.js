@@ -15,7 +15,7 @@
 // (detail: the Error). Styling: the `data-state` attribute (waiting, running, done, error) and
 // the parts `silhouette`, `histogram`, `progress` and `caption` (::part()).
 import { describe, enqueue, loadEstimator, wasm } from "./ruler.js";
-import { drawHistogram, drawSilhouette } from "./histogram.js";
+import { drawHistogram, drawSilhouette, growingHistogram } from "./histogram.js";
 
 const STYLE = `
   :host { display: inline-block; font: 14px/1.4 system-ui, sans-serif; color: #1d2430;
@@ -192,28 +192,21 @@ class BayesRuler extends HTMLElement {
     caption.textContent = "measuring…";
     progress.max = n || 1;
     progress.value = 0;
+    const onProgress = growingHistogram(histogram, (heights) => wasm.summarize(heights), ({ done }) => {
+      progress.value = done;
+    });
+    // A stale run (aborted by a newer one) must not draw over the newer one's histogram.
+    signal.addEventListener("abort", () => onProgress.stop(), { once: true });
     try {
       await loadEstimator(this.getAttribute("backend") ?? "auto", this.getAttribute("threads") ?? "auto");
       if (!Number.isInteger(n)) throw new Error(`samples="${this.getAttribute("samples")}" is not a positive integer`);
-      const heights = [];
-      let frame = 0;
-      const onProgress = ({ done, added }) => {
-        heights.push(...added);
-        progress.value = done;
-        // One redraw per frame, however many chunks arrive.
-        frame ||= requestAnimationFrame(() => {
-          frame = 0;
-          if (signal.aborted || this.dataset.state !== "running") return;
-          const soFar = Float32Array.from(heights);
-          drawHistogram(histogram, { ...wasm.summarize(soFar), samples: soFar });
-        });
-      };
       const result = await enqueue(async (est) => {
         if (signal.aborted) throw abortError();
         const pixels = await silhouetteOf(source, src, signal);
         drawSilhouette(silhouette, pixels, wasm.imageSide());
         return est.predictSilhouette(pixels, n, { onProgress, signal });
       });
+      onProgress.stop();
       if (signal.aborted) return;
       drawHistogram(histogram, result);
       caption.textContent = describe(result);
@@ -222,6 +215,7 @@ class BayesRuler extends HTMLElement {
       this.dataset.state = "done";
       this.#emit("result", result);
     } catch (e) {
+      onProgress.stop();
       if (signal.aborted) return; // a newer run, or none: the widget was removed
       caption.textContent = e.message ?? String(e);
       caption.classList.add("error");

@@ -92,3 +92,31 @@ export function drawSilhouette(canvas, pixels, side) {
   }
   ctx.putImageData(image, 0, 0);
 }
+
+/**
+ * A progress listener for `predictSilhouette`: it appends each report's `added` heights and
+ * redraws the histogram of all so far, once per animation frame however many chunks arrive.
+ * `summarize` is the module's (the partial summary); `onReport(report)` runs on every report.
+ * `listener.stop()` drops a pending redraw and any later one: call it when the run ends.
+ */
+export function growingHistogram(canvas, summarize, onReport = () => {}) {
+  const heights = [];
+  let frame = 0;
+  let stopped = false;
+  const listener = (report) => {
+    heights.push(...report.added);
+    onReport(report);
+    if (stopped) return;
+    frame ||= requestAnimationFrame(() => {
+      frame = 0;
+      const soFar = Float32Array.from(heights);
+      drawHistogram(canvas, { ...summarize(soFar), samples: soFar });
+    });
+  };
+  listener.stop = () => {
+    stopped = true;
+    cancelAnimationFrame(frame);
+    frame = 0;
+  };
+  return listener;
+}

@@ -1,7 +1,7 @@
 // The demo page: pick an image (file, drop, paste or the gallery), see what the model sees, and
 // watch the histogram of n exact weight draws grow. One estimator for the page (ruler.js).
 import { backendLabel, describe, enqueue, loadEstimator, wasm } from "./ruler.js";
-import { drawHistogram, drawSilhouette } from "./histogram.js";
+import { drawHistogram, drawSilhouette, growingHistogram } from "./histogram.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -58,27 +58,15 @@ async function measure() {
   document.body.dataset.state = "running";
   setStatus(`sampling ${n} weight draws for ${input.label}…`);
 
-  let latest = null; // the heights so far, merged from the progress increments
-  let frame = 0;
-  const onProgress = ({ done, added }) => {
+  const onProgress = growingHistogram($("histogram"), (heights) => wasm.summarize(heights), ({ done }) => {
     progress.value = done;
-    latest ??= [];
-    latest.push(...added);
-    frame ||= requestAnimationFrame(() => {
-      frame = 0;
-      if (!latest) return;
-      const soFar = Float32Array.from(latest);
-      drawHistogram($("histogram"), { ...wasm.summarize(soFar), samples: soFar });
-    });
-  };
+  });
   const { pixels, label } = input;
   try {
     const result = await enqueue((est) =>
       est.predictSilhouette(pixels, n, { onProgress, signal: controller.signal }),
     );
-    cancelAnimationFrame(frame);
-    frame = 0;
-    latest = null;
+    onProgress.stop();
     progress.value = progress.max;
     drawHistogram($("histogram"), result);
     $("verdict").textContent = describe(result);
@@ -92,7 +80,7 @@ async function measure() {
     setStatus(`done: ${label}`);
     finish("done");
   } catch (e) {
-    latest = null;
+    onProgress.stop();
     if (e.name === "AbortError") {
       setStatus("cancelled");
       finish("cancelled");

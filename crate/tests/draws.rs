@@ -7,14 +7,24 @@
 mod draws;
 
 use bayes_ruler::inference::WeightDraws;
+use bayes_ruler::model::BayesianCnn;
 use bayes_ruler::weights::load_embedded;
-use burn::tensor::Device;
+use burn::tensor::{Device, TensorData};
+
+/// The shipped weights on a CPU device seeded with `seed`.
+fn shipped_model(seed: u64) -> BayesianCnn {
+    let device = Device::flex();
+    device.seed(seed);
+    load_embedded(&device).unwrap()
+}
+
+fn floats(data: TensorData) -> Vec<f32> {
+    data.try_into_vec::<f32>().unwrap()
+}
 
 #[test]
 fn draws_in_one_chunk_are_independent_with_the_posterior_spread() {
-    let device = Device::flex();
-    device.seed(5);
-    let model = load_embedded(&device).unwrap();
+    let model = shipped_model(5);
     let n = 48;
     let w = WeightDraws::sample(&model, n);
     let data = [
@@ -30,39 +40,14 @@ fn draws_in_one_chunk_are_independent_with_the_posterior_spread() {
 
 #[test]
 fn the_statistics_catch_repeated_and_correlated_draws() {
-    let device = Device::flex();
-    device.seed(6);
-    let model = load_embedded(&device).unwrap();
+    let model = shipped_model(6);
     let n = 16;
-    let w = WeightDraws::sample(&model, n);
-    let dense = w.dense.into_data().try_into_vec::<f32>().unwrap();
+    let dense = floats(WeightDraws::sample(&model, n).dense.into_data());
     let p = dense.len() / n;
-    let mu = model
-        .dense
-        .kernel
-        .mu
-        .val()
-        .into_data()
-        .try_into_vec::<f32>()
-        .unwrap();
-    let sigma = model
-        .dense
-        .kernel
-        .sigma()
-        .into_data()
-        .try_into_vec::<f32>()
-        .unwrap();
+    let [_, _, (mu, sigma)] = draws::posterior(&model);
+    let (mu, sigma) = (floats(mu.into_data()), floats(sigma.into_data()));
     let caught = |draws: Vec<f32>| {
-        let layer = draws::Standardised {
-            name: "dense",
-            n,
-            p,
-            eps: draws
-                .iter()
-                .enumerate()
-                .map(|(i, &x)| (x as f64 - mu[i % p] as f64) / sigma[i % p] as f64)
-                .collect(),
-        };
+        let layer = draws::standardise("dense", n, draws, mu.clone(), sigma.clone());
         std::panic::catch_unwind(|| draws::assert_independent(&layer)).is_err()
     };
     assert!(!caught(dense.clone()), "independent draws must pass");

@@ -17,7 +17,7 @@ fn floats(data: TensorData) -> Vec<f32> {
     data.try_into_vec::<f32>().unwrap()
 }
 
-fn standardise(
+pub fn standardise(
     name: &'static str,
     n: usize,
     w: Vec<f32>,
