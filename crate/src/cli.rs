@@ -43,7 +43,7 @@ commands:
                                          PX (default 8) px, weighted W (default 0.1)
   eval [--passes P] [--children N] [--spiders N] [--cats N] [--calibration-children N]
        [--validation-spiders N] [--weights PATH] [--report-dir DIR] [--jobs J]
-       [--held-out-only true] [--temper β] [--validation-negatives N]
+       [--held-out-only true [--threshold-out PATH]] [--temper β] [--validation-negatives N]
                                          recompute the report (DIR/report.json, default
                                          trained/) and the verdict threshold (DIR/threshold.json)
                                          with P passes per image (default 1000, as the page),
@@ -59,7 +59,7 @@ commands:
                                          figures (to compare outlier-exposure runs)
   strangers [--passes P] [--children N] [--spiders N] [--cats N] [--per-category N]
             [--consistency K] [--consistency-passes A,B] [--weights PATH]
-            [--report-dir DIR] [--jobs J]
+            [--threshold PATH] [--report-dir DIR] [--jobs J]
                                          the shipped verdict on the broad out-of-distribution
                                          test set (N of each of 17 categories, default 100;
                                          100 test spiders, 100 cats) against N test children
@@ -466,6 +466,18 @@ fn read_weights(path: &str) -> Result<Vec<u8>, RulerError> {
     std::fs::read(path).map_err(|e| RulerError::Weights(format!("cannot read {path}: {e}")))
 }
 
+/// `--threshold PATH`: a threshold file written by `eval` (`threshold.json`, or
+/// `--threshold-out` of a held-out-only run) for other weights; the shipped one without it.
+fn threshold_option(options: &Options) -> Result<crate::verdict::Threshold, RulerError> {
+    let Some(path) = options.get("threshold") else {
+        return Ok(crate::verdict::shipped_threshold());
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| RulerError::InvalidInput(format!("cannot read {path}: {e}")))?;
+    serde_json::from_str(&text)
+        .map_err(|e| RulerError::InvalidInput(format!("{path} is not a threshold file: {e}")))
+}
+
 fn load_weights(options: &Options, device: &Device) -> Result<crate::BayesianCnn, RulerError> {
     match options.get("weights") {
         Some(path) => crate::weights::load_model(&read_weights(path)?, device),
@@ -506,8 +518,8 @@ fn predict(args: &[String]) -> Result<(), RulerError> {
         let result = std::fs::read(file)
             .map_err(|e| RulerError::InvalidInput(format!("cannot read {file}: {e}")))
             .and_then(|bytes| crate::preprocess::silhouette_from_bytes(&bytes))
-            .and_then(|s| sample_heights(&model, &s.pixels, n, &device));
-        let heights = match result {
+            .and_then(|s| Ok((sample_heights(&model, &s.pixels, n, &device)?, s)));
+        let (heights, silhouette) = match result {
             Ok(h) => h,
             Err(e) => {
                 eprintln!("{file}: {e}");
@@ -519,16 +531,33 @@ fn predict(args: &[String]) -> Result<(), RulerError> {
             Summary::of(&heights).ok_or_else(|| RulerError::Device("non-finite heights".into()))?;
         let verdict = crate::verdict::verdict(&crate::verdict::Spread::of(&s), &threshold);
         let share = crate::evaluate::mode_share(&heights);
+        let figure = &silhouette.figure;
+        if figure.photo_like() {
+            eprintln!(
+                "{file}: this looks like a photograph, not a two-tone silhouette ({:.0}% of its \
+                 pixels are mid-tones): the figure measured is the largest piece darker than \
+                 gray level {:.0}, which may not be the child",
+                100.0 * figure.mid_tone_share,
+                figure.threshold
+            );
+        }
+        let in_source = s.mean * silhouette.source_per_frame;
         if json {
             let line = serde_json::json!({
                 "file": file, "mean": s.mean, "std": s.std, "median": s.median, "ci90": s.ci90,
-                "mode_share": share, "verdict": verdict, "samples": heights,
+                "mode_share": share, "verdict": verdict,
+                "source_size": silhouette.source_size, "source_per_frame": silhouette.source_per_frame,
+                "mean_in_source": in_source, "photo_like": figure.photo_like(),
+                "samples": heights,
             });
             println!("{line}");
         } else {
             println!(
-                "{file}: {:.1} px (std {:.2}, 90% {:.1}–{:.1}, {:.0}% at the mode): {verdict}",
+                "{file}: {:.1} px of the 126-px frame, about {in_source:.0} px of the {}×{} image \
+                 (std {:.2}, 90% {:.1}–{:.1}, {:.0}% at the mode): {verdict}",
                 s.mean,
+                silhouette.source_size.0,
+                silhouette.source_size.1,
                 s.std,
                 s.ci90[0],
                 s.ci90[1],

@@ -257,6 +257,16 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
             "{}",
             serde_json::to_string_pretty(&summary).unwrap_or_default()
         );
+        // The threshold these weights would ship with, for `strangers --threshold`.
+        if let Some(path) = options.get("threshold-out") {
+            let chosen = crate::verdict::Threshold {
+                score: score.into(),
+                threshold,
+                validation_false_alarm_rate: Some(rate_above(&val_scores, threshold)),
+                child_width: child_width.filter(|_| score == "ci90_vs_children"),
+            };
+            write(path, serde_json::to_string_pretty(&chosen).unwrap_or_default().as_bytes())?;
+        }
         return Ok(());
     }
     let (children, spiders) = (&data.sets[TEST_CHILDREN], &data.sets[TEST_SPIDERS]);

@@ -14,7 +14,7 @@ use crate::data::{Example, Kind};
 use crate::error::RulerError;
 use crate::evaluate::{Assessment, auroc, auroc_standard_error};
 use crate::inference::check_sample_count;
-use crate::verdict::{Reason, Threshold, decide, shipped_threshold};
+use crate::verdict::{Reason, Threshold, decide};
 
 /// `--consistency-passes A,B,…` (default 300,3000): the pass counts whose verdicts are compared
 /// with the main run's.
@@ -177,7 +177,7 @@ pub(super) fn strangers(options: &Options) -> Result<(), RulerError> {
     // Every option is checked before the first image is sampled.
     let k = count(options, "consistency", 5.0)?;
     let others = other_passes(options)?;
-    let threshold = shipped_threshold();
+    let threshold = super::threshold_option(options)?;
     let sets = stranger_sets(options)?;
     let total: usize = sets.iter().map(Vec::len).sum();
     let jobs = job_count(options, total)?;
