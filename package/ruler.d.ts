@@ -38,6 +38,44 @@ export interface Prediction {
   silhouette?: Float32Array;
   sourceWidth?: number;
   sourceHeight?: number;
+  /** predictImage, and the widget for images: how the figure was found. */
+  picture?: FoundFigure;
+}
+
+/** What the figure rules found in a picture (`silhouetteFromRgba`, `imageSilhouette`). */
+export interface FoundFigure {
+  /** 126×126, figure = 1: what the model reads. */
+  pixels: Float32Array;
+  /** Every pixel of the figure's shade in the frame, the pieces left out included. */
+  shade: Float32Array;
+  /** The original image's size, upright. */
+  sourceWidth: number;
+  sourceHeight: number;
+  /** Original pixels per frame pixel: a height of h px in the frame is h · sourcePerFrame there. */
+  sourcePerFrame: number;
+  /** The gray level used, and the one the rule (Otsu's) would use. */
+  threshold: number;
+  autoThreshold: number;
+  /** Whether the figure is the light shade. */
+  lightFigure: boolean;
+  /** How many pieces count (1% of the largest's area and more), and the chosen one's rank. */
+  pieces: number;
+  piece: number | null;
+  /** A photograph rather than a two-tone silhouette: over 12% of the pixels are mid-tones. */
+  photoLike: boolean;
+  midToneShare: number;
+}
+
+/** The user's corrections of the figure; every field optional. */
+export interface FigureCorrections {
+  /** Gray level 0–256: darker pixels are the dark shade. */
+  threshold?: number;
+  lightFigure?: boolean;
+  /** The k-th largest piece (0 = the largest)… */
+  piece?: number;
+  /** …or the piece nearest to this frame point (0–126), within `radius` frame pixels (4). */
+  at?: [number, number];
+  radius?: number;
 }
 
 /** One chunk's heights: `added`, with `done` of `total` passes sampled so far. */

@@ -25,4 +25,6 @@ with_wasm wasm-pack test --headless --firefox --geckodriver "$(command -v geckod
 
 echo "== page and widget tests (Chromium via playwright-core, Firefox via geckodriver)"
 scripts/build-web.sh
+# The photo suite's JPEGs (EXIF orientations, a 48-megapixel photo), the same bytes every run.
+CARGO_TARGET_DIR="$NATIVE_TARGET_DIR" cargo run --quiet --example photo-fixtures -- tests/fixtures/photos
 (cd tests && npm test)

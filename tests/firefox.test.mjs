@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { homedir } from "node:os";
 import { ARTIFACTS, startServer } from "./browser.mjs";
@@ -117,6 +117,30 @@ test("Firefox: the page measures the built-in toddler and an example", { timeout
   const png = await wd("GET", `/session/${session}/screenshot`);
   await writeFile(new URL("firefox-page.png", ARTIFACTS), Buffer.from(png, "base64"));
   console.log(`Firefox ${badge}`);
+});
+
+test("Firefox: a portrait JPEG (EXIF orientation 6) is measured upright, as the stored-upright one", { timeout: 300_000 }, async () => {
+  await wd("POST", `/session/${session}/url`, { url: `${server.url}?n=20` });
+  await waitFor("return Number(document.body.dataset.runs ?? 0) >= 1");
+  const boxes = [];
+  for (const [k, name] of ["orientation-1.jpg", "orientation-6.jpg"].entries()) {
+    const bytes = (await readFile(new URL(`./fixtures/photos/${name}`, import.meta.url))).toString("base64");
+    await run(`const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], arguments[1], { type: "image/jpeg" }));
+      document.getElementById("drop").dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));`, bytes, name);
+    await waitFor(`return Number(document.body.dataset.runs ?? 0) >= ${k + 2}`);
+    assert.equal(await run("return document.body.dataset.state"), "done", await run("return document.getElementById('status').textContent"));
+    boxes.push(await run(`const { data } = document.getElementById("silhouette").getContext("2d").getImageData(0, 0, 126, 126);
+      let [x0, y0, x1, y1] = [126, 126, -1, -1];
+      for (let i = 0; i < 126 * 126; i++) if (data[i * 4] === 0) {
+        const [x, y] = [i % 126, Math.floor(i / 126)];
+        [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+      }
+      return [x0, y0, x1, y1];`));
+  }
+  assert.ok(boxes[0][3] - boxes[0][1] > boxes[0][2] - boxes[0][0], `the child stands: ${boxes[0]}`);
+  boxes[1].forEach((v, i) => assert.ok(Math.abs(v - boxes[0][i]) <= 1, `${boxes[1]} vs ${boxes[0]}`));
 });
 
 test("Firefox: two widgets on the embed page", { timeout: 300_000 }, async () => {

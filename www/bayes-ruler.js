@@ -16,6 +16,7 @@
 // the parts `silhouette`, `histogram`, `progress` and `caption` (::part()).
 import { describe, enqueue, loadEstimator, wasm } from "./ruler.js";
 import { drawHistogram, drawSilhouette, growingHistogram } from "./histogram.js";
+import { decodePicture, findFigure, imageDataPicture, pictureWarning } from "./picture.js";
 
 const STYLE = `
   :host { display: inline-block; font: 14px/1.4 system-ui, sans-serif; color: #1d2430;
@@ -50,39 +51,36 @@ function abortError() {
   return error;
 }
 
-/** ImageData as PNG bytes, so that it takes the same preprocessing as a file. */
-async function imageDataBytes(image) {
-  const canvas = new OffscreenCanvas(image.width, image.height);
-  canvas.getContext("2d").putImageData(image, 0, 0);
-  const blob = await canvas.convertToBlob({ type: "image/png" });
-  return new Uint8Array(await blob.arrayBuffer());
-}
-
-/** The 126×126 pixels the model sees, from whatever the widget was given. */
+/**
+ * The 126×126 pixels the model sees, from whatever the widget was given, by the automatic
+ * figure rule (the browser decodes files, as on the page): `{ pixels, found }`, `found` being
+ * what the rule found in a picture (null for pixels and the built-in toddler).
+ */
 async function silhouetteOf(source, src, signal) {
   const side = wasm.imageSide();
   if (source instanceof Float32Array) {
     if (source.length !== side * side) {
       throw new Error(`source must hold ${side}×${side} = ${side * side} pixels (figure = 1, background = 0), got ${source.length}`);
     }
-    return source;
+    return { pixels: source, found: null };
   }
-  let bytes;
+  let picture;
   if (typeof ImageData !== "undefined" && source instanceof ImageData) {
-    bytes = await imageDataBytes(source);
+    picture = await imageDataPicture(source);
   } else if (source instanceof Blob) {
-    bytes = new Uint8Array(await source.arrayBuffer());
+    picture = await decodePicture(source);
   } else if (source != null) {
     throw new Error("source must be a File, Blob, ImageData or Float32Array of 126×126 pixels");
   } else if (src) {
     const response = await fetch(src, { signal });
     if (!response.ok) throw new Error(`cannot load ${src}: HTTP ${response.status}`);
-    bytes = new Uint8Array(await response.arrayBuffer());
+    picture = await decodePicture(await response.blob());
   } else {
-    return wasm.demoSilhouette();
+    return { pixels: wasm.demoSilhouette(), found: null };
   }
   if (signal.aborted) throw abortError();
-  return wasm.imageSilhouette(bytes).pixels;
+  const found = findFigure(picture);
+  return { pixels: found.pixels, found };
 }
 
 class BayesRuler extends HTMLElement {
@@ -187,6 +185,7 @@ class BayesRuler extends HTMLElement {
     const src = this.getAttribute("src");
     const source = this.#source;
     const n = this.samples;
+    let pixels, found;
     this.dataset.state = "running";
     caption.className = "caption";
     caption.textContent = "measuring…";
@@ -202,14 +201,17 @@ class BayesRuler extends HTMLElement {
       if (!Number.isInteger(n)) throw new Error(`samples="${this.getAttribute("samples")}" is not a positive integer`);
       const result = await enqueue(async (est) => {
         if (signal.aborted) throw abortError();
-        const pixels = await silhouetteOf(source, src, signal);
-        drawSilhouette(silhouette, pixels, wasm.imageSide());
+        ({ pixels, found } = await silhouetteOf(source, src, signal));
+        drawSilhouette(silhouette, pixels, wasm.imageSide(), found?.shade);
         return est.predictSilhouette(pixels, n, { onProgress, signal });
       });
       onProgress.stop();
       if (signal.aborted) return;
       drawHistogram(histogram, result);
-      caption.textContent = describe(result);
+      // The figure's words ride on the result: what a host page reads is what the caption says.
+      if (found) result.picture = found;
+      const warning = found ? pictureWarning(found) : "";
+      caption.textContent = warning ? `${describe(result)} ${warning}` : describe(result);
       caption.classList.add(result.verdict);
       this.result = result;
       this.dataset.state = "done";

@@ -82,12 +82,13 @@ function binned(result, frame) {
   return { edges, counts };
 }
 
-// Paints a 126×126 silhouette (figure = 1) as dark on white.
-export function drawSilhouette(canvas, pixels, side) {
+// Paints a 126×126 silhouette (figure = 1) as dark on white; with `shade` (every pixel of the
+// figure's shade), the pieces left out in light gray.
+export function drawSilhouette(canvas, pixels, side, shade = null) {
   const ctx = canvas.getContext("2d");
   const image = ctx.createImageData(side, side);
   for (let i = 0; i < side * side; i++) {
-    const v = 255 - Math.round(pixels[i] * 255);
+    const v = pixels[i] > 0.5 ? 0 : shade?.[i] > 0.5 ? 200 : 255 - Math.round(pixels[i] * 255);
     image.data.set([v, v, v, 255], i * 4);
   }
   ctx.putImageData(image, 0, 0);

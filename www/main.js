@@ -2,13 +2,16 @@
 // watch the histogram of n exact weight draws grow. One estimator for the page (ruler.js).
 import { backendLabel, describe, enqueue, loadEstimator, wasm } from "./ruler.js";
 import { drawHistogram, drawSilhouette, growingHistogram } from "./histogram.js";
+import { decodePicture, findFigure, pictureWarning } from "./picture.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 let side = 126;
 let runs = 0;
 let current = null; // the running measurement: { controller, done }
-let input = null; // what the Measure button measures: { pixels, label }
+let input = null; // what the Measure button measures: { pixels, label, found? }
+let picture = null; // the user's decoded picture and corrections: { decoded, corrections, label }
+let remeasure = 0; // the timer of a measurement after an edit
 
 function setStatus(text, isError = false) {
   $("status").textContent = text;
@@ -21,20 +24,18 @@ function finish(state) {
   document.body.dataset.runs = String(++runs);
 }
 
-function showOriginal({ file, pixels }) {
-  const img = $("original");
+/** "your image": the decoded picture (at the working size), or a gallery item's pixels. */
+function showOriginal({ decoded, pixels }) {
   const canvas = $("original-canvas");
-  if (img.src) URL.revokeObjectURL(img.src);
-  if (file) {
-    img.src = URL.createObjectURL(file);
-    img.alt = `the chosen image, ${file.name}`;
-    img.hidden = false;
-    canvas.hidden = true;
+  if (decoded) {
+    canvas.width = decoded.pixels.width;
+    canvas.height = decoded.pixels.height;
+    canvas.getContext("2d").putImageData(decoded.pixels, 0, 0);
+    canvas.setAttribute("aria-label", `the chosen image, ${picture.label}`);
   } else {
-    img.removeAttribute("src");
-    img.hidden = true;
-    canvas.hidden = false;
+    canvas.width = canvas.height = side;
     drawSilhouette(canvas, pixels, side);
+    canvas.setAttribute("aria-label", "the chosen example");
   }
 }
 
@@ -71,8 +72,12 @@ async function measure() {
     drawHistogram($("histogram"), result);
     $("verdict").textContent = describe(result);
     $("verdict").classList.add(result.verdict);
+    const found = input.found;
+    const inImage = found
+      ? ` (about ${(result.mean * found.sourcePerFrame).toFixed(0)} px of your ${found.sourceWidth}×${found.sourceHeight} image)`
+      : "";
     $("summary").textContent =
-      `mean ${result.mean.toFixed(1)} px, std ${result.std.toFixed(2)} px, ` +
+      `mean ${result.mean.toFixed(1)} px of the 126-px frame${inImage}, std ${result.std.toFixed(2)} px, ` +
       `90% interval ${result.ci90[0].toFixed(1)}–${result.ci90[1].toFixed(1)} px, ` +
       `${(100 * result.modeShare).toFixed(0)}% within ±1 px of the mode ` +
       `(${result.samples.length} passes in ${result.elapsedMs.toFixed(0)} ms on ${result.backend}` +
@@ -101,25 +106,88 @@ async function measure() {
 function choose(next, original) {
   input = next;
   showOriginal(original);
-  drawSilhouette($("silhouette"), next.pixels, side);
+  drawSilhouette($("silhouette"), next.pixels, side, next.found?.shade);
   $("run").disabled = false;
   return measure();
 }
 
-/** A user's file: preprocessed in wasm (the same code as the native `predict`), then measured. */
+/** A user's file: decoded by the browser (orientation, any format it reads), then the figure. */
 async function chooseFile(file) {
   if (!file) return;
-  let prepared;
+  let decoded, found;
   try {
-    if (file.size > 40 * 1024 * 1024) throw new Error(`the file is ${(file.size / 1e6).toFixed(0)} MB; the limit is 40 MB`);
-    prepared = wasm.imageSilhouette(new Uint8Array(await file.arrayBuffer()));
+    decoded = await decodePicture(file);
+    found = findFigure(decoded);
   } catch (e) {
     setStatus(`${file.name}: ${e.message ?? e}`, true);
     $("verdict").textContent = "";
     finish("error");
     return;
   }
-  await choose({ pixels: prepared.pixels, label: file.name }, { file });
+  picture = { decoded, corrections: {}, label: file.name };
+  showFigureControls(found);
+  await choose({ pixels: found.pixels, label: file.name, found }, { decoded });
+}
+
+/** The figure controls and the note about the picture, from what the rules found. */
+function showFigureControls(found) {
+  $("figure").disabled = false;
+  $("threshold").value = String(Math.round(found.threshold));
+  $("threshold-value").textContent = String(Math.round(found.threshold));
+  $("invert").checked = found.lightFigure;
+  $("next-piece").disabled = found.pieces < 2;
+  $("piece-info").textContent = found.piece == null
+    ? `a small piece (of ${found.pieces} that count)`
+    : `piece ${found.piece + 1} of ${found.pieces}`;
+  $("picture-note").textContent = pictureWarning(found, { editable: true });
+}
+
+/** Re-finds the figure with the user's corrections: the preview at once, the measurement soon. */
+function edit(change) {
+  if (!picture) return;
+  const corrections = { ...picture.corrections, ...change };
+  let found;
+  try {
+    found = findFigure(picture.decoded, corrections);
+  } catch (e) {
+    setStatus(e.message ?? String(e), true);
+    return;
+  }
+  picture.corrections = corrections;
+  input = { pixels: found.pixels, label: picture.label, found };
+  showFigureControls(found);
+  drawSilhouette($("silhouette"), found.pixels, side, found.shade);
+  setStatus(`figure changed: measuring again…`);
+  document.body.dataset.state = "editing"; // until the measurement after the edit starts
+  clearTimeout(remeasure);
+  remeasure = setTimeout(measure, 250);
+}
+
+function wireFigureControls() {
+  $("threshold").addEventListener("input", (e) => edit({ threshold: Number(e.target.value) + 0.5 }));
+  $("auto-threshold").addEventListener("click", () => edit({ threshold: undefined }));
+  $("invert").addEventListener("change", (e) => edit({ lightFigure: e.target.checked, piece: undefined, at: undefined }));
+  const step = (by) => {
+    const found = input?.found;
+    if (!found || found.pieces < 1) return;
+    const k = ((found.piece ?? -1) + by + found.pieces) % found.pieces;
+    edit({ piece: k, at: undefined });
+  };
+  $("next-piece").addEventListener("click", () => step(1));
+  const preview = $("silhouette");
+  preview.addEventListener("click", (e) => {
+    if (!picture) return;
+    const box = preview.getBoundingClientRect();
+    const at = [((e.clientX - box.left) / box.width) * side, ((e.clientY - box.top) / box.height) * side];
+    edit({ at, piece: undefined });
+  });
+  preview.addEventListener("keydown", (e) => {
+    if (!picture) return;
+    if (e.key === "ArrowRight" || e.key === "ArrowDown") step(1);
+    else if (e.key === "ArrowLeft" || e.key === "ArrowUp") step(-1);
+    else return;
+    e.preventDefault();
+  });
 }
 
 function buildGallery() {
@@ -137,7 +205,12 @@ function buildGallery() {
     canvas.width = canvas.height = side;
     drawSilhouette(canvas, item.pixels, side);
     button.append(canvas);
-    button.addEventListener("click", () => choose({ pixels: item.pixels, label }, item));
+    button.addEventListener("click", () => {
+      picture = null;
+      $("figure").disabled = true;
+      $("picture-note").textContent = "";
+      choose({ pixels: item.pixels, label }, item);
+    });
     gallery.append(button);
   }
 }
@@ -181,6 +254,7 @@ async function main() {
   badge.classList.add(est.backend);
   badge.textContent = `backend: ${backendLabel(est)}`;
   wireInputs();
+  wireFigureControls();
   buildGallery();
   await choose({ pixels: wasm.demoSilhouette(), label: "the built-in toddler" }, { pixels: wasm.demoSilhouette() });
 }

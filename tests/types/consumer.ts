@@ -29,3 +29,12 @@ export function embed(file: File): BayesRulerElement {
   document.addEventListener("result", (e) => void e.detail.mean);
   return widget;
 }
+
+export async function correct(file: File): Promise<number> {
+  const { decodePicture, findFigure, pictureWarning } = await import("bayes-ruler/picture");
+  const picture = await decodePicture(file);
+  const found = findFigure(picture, { threshold: 100, at: [63, 40] });
+  // @ts-expect-error: a point is two numbers
+  findFigure(picture, { at: 63 });
+  return found.sourcePerFrame * found.pieces + pictureWarning(found, { editable: true }).length;
+}

@@ -265,7 +265,12 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
                 validation_false_alarm_rate: Some(rate_above(&val_scores, threshold)),
                 child_width: child_width.filter(|_| score == "ci90_vs_children"),
             };
-            write(path, serde_json::to_string_pretty(&chosen).unwrap_or_default().as_bytes())?;
+            write(
+                path,
+                serde_json::to_string_pretty(&chosen)
+                    .unwrap_or_default()
+                    .as_bytes(),
+            )?;
         }
         return Ok(());
     }

@@ -369,8 +369,9 @@ impl Estimator {
     }
 
     /// Like `predictSilhouette`, from an image file's bytes (PNG, JPEG, GIF, WebP, BMP): the
-    /// result also holds `silhouette` (the 126×126 Float32Array the model saw), `sourceWidth`
-    /// and `sourceHeight`.
+    /// result also holds `silhouette` (the 126×126 Float32Array the model saw), `sourceWidth`,
+    /// `sourceHeight` and `picture`
+    /// (what `imageSilhouette` says of the file: its size, `sourcePerFrame`, `photoLike`, …).
     #[wasm_bindgen(js_name = predictImage)]
     pub fn predict_image(&self, bytes: JsValue, n: JsValue, options: JsValue) -> Promise {
         let args = parse_bytes(&bytes)
@@ -387,6 +388,11 @@ impl Estimator {
             set(&result, "silhouette", &pixels)?;
             set(&result, "sourceWidth", &silhouette.source_size.0.into())?;
             set(&result, "sourceHeight", &silhouette.source_size.1.into())?;
+            set(
+                &result,
+                "picture",
+                &super::picture::silhouette_object(&silhouette)?,
+            )?;
             Ok(result)
         })
     }

@@ -10,14 +10,19 @@ mod device;
 mod estimator;
 mod page;
 mod panic;
+mod picture;
 
 pub use device::webgpu_device;
 pub use estimator::Estimator;
 pub use page::{
-    backend_options, busy_message, demo_silhouette_js, gallery, image_side, image_silhouette,
-    max_samples, model_parameters, summarize, verdict_rule,
+    backend_options, busy_message, demo_silhouette_js, gallery, image_side, max_samples,
+    model_parameters, summarize, verdict_rule,
 };
 pub use panic::{on_panic, panic_for_tests};
+pub use picture::{
+    image_silhouette, inspect_image, max_file_bytes, max_image_pixels, memory_bytes,
+    silhouette_from_rgba, working_side,
+};
 
 use js_sys::{Array, Function, Promise, Reflect};
 use serde::Serialize;

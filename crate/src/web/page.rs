@@ -13,7 +13,6 @@ use crate::data::dataset::{test_children, test_spiders, test_strangers};
 use crate::data::{Category, Kind, demo_silhouette};
 use crate::error::RulerError;
 use crate::evaluate::mode_share;
-use crate::preprocess::silhouette_from_bytes;
 use crate::stats::{Histogram, Summary};
 use crate::verdict::{Reason, Spread, decide, score_range, shipped_threshold};
 use crate::weights::load_embedded;
@@ -126,24 +125,6 @@ pub fn gallery(
         items.push(&item);
     }
     Ok(items)
-}
-
-/// The 126×126 silhouette the model would see for an image file's bytes (Uint8Array or
-/// ArrayBuffer): `{ pixels, sourceWidth, sourceHeight }`. Throws an `Error` that says what is
-/// wrong with a bad file (empty, not an image, truncated, too large, SVG, no figure).
-#[wasm_bindgen(js_name = imageSilhouette)]
-pub fn image_silhouette(bytes: &JsValue) -> Result<JsValue, JsValue> {
-    let bytes = super::estimator::parse_bytes(bytes)?;
-    let silhouette = silhouette_from_bytes(&bytes)?;
-    let result = Object::new();
-    set(
-        &result,
-        "pixels",
-        &Float32Array::from(silhouette.pixels.as_slice()),
-    )?;
-    set(&result, "sourceWidth", &silhouette.source_size.0.into())?;
-    set(&result, "sourceHeight", &silhouette.source_size.1.into())?;
-    Ok(result.into())
 }
 
 /// The built-in 126×126 silhouette of the demo (a standing toddler), row-major, figure = 1.
