@@ -19,7 +19,7 @@ test("the page samples the built-in silhouette and draws the histogram", { timeo
   assert.equal(state, "done", `page ended in ${state}: ${await page.textContent("#status")}`);
   assert.ok((await barPixels(page, "#histogram")) > 500, "histogram not drawn");
   const summary = await page.textContent("#summary");
-  assert.match(summary, /mean \d+\.\d px, std \d+\.\d+ px/);
+  assert.match(summary, /mean \d+\.\d px of the 126-px frame, std \d+\.\d+ px/);
   assert.match(summary, /1000 passes in \d+ ms/);
   // This machine has no hardware WebGPU: the CPU path, shared out to one worker per core.
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);

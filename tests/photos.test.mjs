@@ -191,7 +191,8 @@ test("the figure can be re-chosen by mouse and by keyboard, the preview followin
   // And "auto" gives the threshold back to the rule.
   await page.click("#auto-threshold");
   runs = await measuredAfter(page, runs);
-  assert.ok(Number(await page.inputValue("#threshold")) > 100, await page.inputValue("#threshold"));
+  // Otsu splits between the mid-gray piece (100) and the white: both pieces are dark again.
+  assert.ok(Number(await page.inputValue("#threshold")) >= 100, await page.inputValue("#threshold"));
   assert.deepEqual(errors, []);
   await page.close();
 });

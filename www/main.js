@@ -132,8 +132,9 @@ async function chooseFile(file) {
 /** The figure controls and the note about the picture, from what the rules found. */
 function showFigureControls(found) {
   $("figure").disabled = false;
-  $("threshold").value = String(Math.round(found.threshold));
-  $("threshold-value").textContent = String(Math.round(found.threshold));
+  // The slider's value v means "gray levels up to v are the dark shade" (threshold v + 0.5).
+  $("threshold").value = String(Math.floor(found.threshold));
+  $("threshold-value").textContent = $("threshold").value;
   $("invert").checked = found.lightFigure;
   $("next-piece").disabled = found.pieces < 2;
   $("piece-info").textContent = found.piece == null

@@ -391,7 +391,7 @@ impl Estimator {
             set(
                 &result,
                 "picture",
-                &super::picture::silhouette_object(&silhouette)?,
+                &super::picture::silhouette_object(&silhouette)?.into(),
             )?;
             Ok(result)
         })
