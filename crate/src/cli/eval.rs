@@ -233,6 +233,13 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
         "threshold": threshold,
         "child_width": child_width,
     });
+    // The verdict's threshold file: shipped by a full eval, written on request by a held-out one.
+    let chosen = crate::verdict::Threshold {
+        score: score.into(),
+        threshold,
+        validation_false_alarm_rate: Some(rate_above(&val_scores, threshold)),
+        child_width: child_width.filter(|_| score == "ci90_vs_children"),
+    };
     if held_out_only(options) {
         let negatives = &results[VALIDATION_NEGATIVES];
         // For comparing weights without looking at the test set: nothing is written.
@@ -259,12 +266,6 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
         );
         // The threshold these weights would ship with, for `strangers --threshold`.
         if let Some(path) = options.get("threshold-out") {
-            let chosen = crate::verdict::Threshold {
-                score: score.into(),
-                threshold,
-                validation_false_alarm_rate: Some(rate_above(&val_scores, threshold)),
-                child_width: child_width.filter(|_| score == "ci90_vs_children"),
-            };
             write(
                 path,
                 serde_json::to_string_pretty(&chosen)
@@ -344,15 +345,9 @@ pub(super) fn eval(options: &Options) -> Result<(), RulerError> {
     });
     let text = serde_json::to_string_pretty(&report).unwrap_or_default();
     write(&format!("{dir}/report.json"), text.as_bytes())?;
-    let shipped = crate::verdict::Threshold {
-        score: score.into(),
-        threshold,
-        validation_false_alarm_rate: Some(rate_above(&val_scores, threshold)),
-        child_width: child_width.filter(|_| score == "ci90_vs_children"),
-    };
     write(
         &format!("{dir}/threshold.json"),
-        serde_json::to_string_pretty(&shipped)
+        serde_json::to_string_pretty(&chosen)
             .unwrap_or_default()
             .as_bytes(),
     )?;
