@@ -5,6 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
 import { openPage, startServer, suite } from "./browser.mjs";
 
 const shared = suite();
@@ -227,6 +228,25 @@ test("::part styles the widget; `source` takes a File, ImageData or pixels", { t
   });
   assert.equal(out.color, "rgb(1, 2, 3)");
   assert.equal(out.histogramHeight, 40);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a photograph given to the widget is measured by the automatic rule and said to be one", { timeout: 300_000 }, async () => {
+  const { page, errors } = await widgetPage();
+  // Written by `cargo run --example photo-fixtures` (scripts/test.sh), like the photo suite's.
+  const photo = (await readFile(new URL("./fixtures/photos/photo.jpg", import.meta.url))).toString("base64");
+  const out = await page.evaluate(async (photo) => {
+    const bytes = Uint8Array.from(atob(photo), (c) => c.charCodeAt(0));
+    const w = widget("photo", { loading: "eager", samples: "30" });
+    w.source = new File([bytes], "photo.jpg", { type: "image/jpeg" });
+    const e = await settled("photo");
+    return { type: e.type, caption: w.shadowRoot.querySelector(".caption").textContent, photoLike: w.result?.picture?.photoLike, width: w.result?.picture?.sourceWidth };
+  }, photo);
+  assert.equal(out.type, "result", out.caption);
+  assert.match(out.caption, / This looks like a photograph, not a two-tone silhouette \(\d+% of its pixels are mid-tones\)/);
+  assert.doesNotMatch(out.caption, /Move the threshold/, "the widget has no controls to offer");
+  assert.deepEqual([out.photoLike, out.width], [true, 1280]);
   assert.deepEqual(errors, []);
   await page.close();
 });
