@@ -51,13 +51,9 @@ async function shrunkPixels(bitmap, side) {
  * `wasm.workingSide()` pixels a side; `source*` is the upright original's size.
  */
 export async function decodePicture(blob) {
-  const limit = wasm.maxFileBytes();
-  if (blob.size > limit) {
-    throw new Error(`the file is ${(blob.size / 2 ** 20).toFixed(1)} MB; the limit is ${limit / 2 ** 20} MB`);
-  }
-  // The header first: an empty file or one too large to decode is refused before the browser
+  // Size and header first: an empty file or one too large is refused before the browser
   // allocates its pixels.
-  wasm.inspectImage(new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer()));
+  wasm.inspectImage(new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer()), blob.size);
   let bitmap;
   try {
     bitmap = await createImageBitmap(blob, { imageOrientation: "from-image" });
@@ -70,10 +66,7 @@ export async function decodePicture(blob) {
   }
   try {
     const { width, height } = bitmap;
-    const limit = wasm.maxImagePixels();
-    if (width * height > limit) {
-      throw new Error(`the image is ${width}×${height} pixels; the limit is ${Math.floor(limit / 1e6)} megapixels`);
-    }
+    wasm.checkImageSize(width, height);
     return { pixels: await shrunkPixels(bitmap, wasm.workingSide()), sourceWidth: width, sourceHeight: height };
   } finally {
     bitmap.close();

@@ -29,6 +29,30 @@ fn looks_like_svg(bytes: &[u8]) -> bool {
     head.starts_with("<svg") || (head.starts_with("<?xml") && head.contains("<svg"))
 }
 
+/// Refuses a file over `MAX_FILE_BYTES` (the page checks the file's size with this before
+/// reading it).
+pub fn check_file_size(len: usize) -> Result<(), RulerError> {
+    if len > MAX_FILE_BYTES {
+        return Err(invalid(format!(
+            "the file is {:.1} MB; the limit is {} MB",
+            len as f64 / (1024.0 * 1024.0),
+            MAX_FILE_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses an image over the pixel limits (the page checks what the browser decoded with this).
+pub fn check_dimensions(w: u32, h: u32) -> Result<(), RulerError> {
+    if w > MAX_SIDE || h > MAX_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(invalid(format!(
+            "the image is {w}×{h} pixels; the limit is {} megapixels and {MAX_SIDE} pixels a side",
+            MAX_PIXELS / 1_000_000
+        )));
+    }
+    Ok(())
+}
+
 /// The format's usual name ("TIFF", "AVIF"), for messages.
 fn format_name(format: ImageFormat) -> String {
     format
@@ -43,13 +67,7 @@ pub fn decode(bytes: &[u8]) -> Result<(DynamicImage, Orientation), RulerError> {
     if bytes.is_empty() {
         return Err(invalid("the file is empty"));
     }
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(invalid(format!(
-            "the file is {} MB; the limit is {} MB",
-            bytes.len() / (1024 * 1024),
-            MAX_FILE_BYTES / (1024 * 1024)
-        )));
-    }
+    check_file_size(bytes.len())?;
     if looks_like_svg(bytes) {
         return Err(invalid(
             "SVG is a vector format and is not supported here: export the drawing as PNG",
@@ -82,12 +100,7 @@ pub fn decode(bytes: &[u8]) -> Result<(DynamicImage, Orientation), RulerError> {
     if w == 0 || h == 0 {
         return Err(invalid("the image has no pixels"));
     }
-    if w > MAX_SIDE || h > MAX_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return Err(invalid(format!(
-            "the image is {w}×{h} pixels; the limit is {} megapixels and {MAX_SIDE} pixels a side",
-            MAX_PIXELS / 1_000_000
-        )));
-    }
+    check_dimensions(w, h)?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
@@ -117,12 +130,7 @@ pub fn inspect(head: &[u8]) -> Result<Option<(String, u32, u32)>, RulerError> {
     let Ok((w, h)) = reader.into_dimensions() else {
         return Ok(None);
     };
-    if w > MAX_SIDE || h > MAX_SIDE || u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return Err(invalid(format!(
-            "the image is {w}×{h} pixels; the limit is {} megapixels and {MAX_SIDE} pixels a side",
-            MAX_PIXELS / 1_000_000
-        )));
-    }
+    check_dimensions(w, h)?;
     Ok(Some((format_name(format), w, h)))
 }
 

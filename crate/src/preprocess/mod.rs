@@ -9,7 +9,10 @@ mod figure;
 mod frame;
 mod picture;
 
-pub use decode::{MAX_FILE_BYTES, MAX_PIXELS, MAX_SIDE, decode, decode_picture, inspect};
+pub use decode::{
+    MAX_FILE_BYTES, MAX_PIXELS, MAX_SIDE, check_dimensions, check_file_size, decode,
+    decode_picture, inspect,
+};
 pub use figure::{
     Figure, FigureOptions, PHOTO_MID_TONE_SHARE, Pick, Piece, find_figure, otsu_threshold,
 };

@@ -18,7 +18,7 @@ use crate::inference::{
     DEFAULT_CHUNK, ModelInput, WEBGPU_MAX_CHUNK, check_sample_count, read_floats, sample_chunk,
 };
 use crate::model::BayesianCnn;
-use crate::preprocess::{MAX_FILE_BYTES, silhouette_from_bytes};
+use crate::preprocess::{check_file_size, silhouette_from_bytes};
 use crate::weights::load_embedded;
 
 /// Largest chunk a caller may ask for (passes per device call).
@@ -267,14 +267,7 @@ pub(crate) fn parse_bytes(bytes: &JsValue) -> Result<Vec<u8>, RulerError> {
                 .into(),
         ));
     };
-    let len = array.length() as usize;
-    if len > MAX_FILE_BYTES {
-        return Err(RulerError::InvalidInput(format!(
-            "the file is {:.1} MB; the limit is {} MB",
-            len as f64 / 1e6,
-            MAX_FILE_BYTES / (1024 * 1024)
-        )));
-    }
+    check_file_size(array.length() as usize)?;
     Ok(array.to_vec())
 }
 

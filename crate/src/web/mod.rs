@@ -20,8 +20,8 @@ pub use page::{
 };
 pub use panic::{on_panic, panic_for_tests};
 pub use picture::{
-    image_silhouette, inspect_image, max_file_bytes, max_image_pixels, memory_bytes,
-    silhouette_from_rgba, working_side,
+    check_image_size, image_silhouette, inspect_image, memory_bytes, silhouette_from_rgba,
+    working_side,
 };
 
 use js_sys::{Array, Function, Promise, Reflect};

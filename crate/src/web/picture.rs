@@ -9,7 +9,8 @@ use wasm_bindgen::prelude::*;
 use super::set;
 use crate::error::RulerError;
 use crate::preprocess::{
-    FigureOptions, MAX_FILE_BYTES, Pick, Picture, Silhouette, WORKING_SIDE, decode_picture, inspect,
+    FigureOptions, Pick, Picture, Silhouette, WORKING_SIDE, check_dimensions, check_file_size,
+    decode_picture, inspect,
 };
 
 /// The corrections a page can make, as a JS object; every field optional.
@@ -125,23 +126,20 @@ pub fn working_side() -> u32 {
     WORKING_SIDE
 }
 
-/// The most pixels an accepted image may have (a 48-megapixel photo fits).
-#[wasm_bindgen(js_name = maxImagePixels)]
-pub fn max_image_pixels() -> f64 {
-    crate::preprocess::MAX_PIXELS as f64
+/// Throws when a decoded image of `width × height` is over the limits (the same words as for
+/// a file decoded here).
+#[wasm_bindgen(js_name = checkImageSize)]
+pub fn check_image_size(width: u32, height: u32) -> Result<(), JsValue> {
+    Ok(check_dimensions(width, height)?)
 }
 
-/// The largest accepted file, in bytes (40 MiB).
-#[wasm_bindgen(js_name = maxFileBytes)]
-pub fn max_file_bytes() -> f64 {
-    MAX_FILE_BYTES as f64
-}
-
-/// Reads a file's first bytes (a few hundred KB are enough) before the browser decodes it:
-/// throws for an empty file or one whose header says it is over the limits; returns `{ format,
-/// width, height }`, or null when the format or the header is not known here.
+/// Reads a file's size and first bytes (a few hundred KB are enough) before the browser
+/// decodes it: throws for an empty file, one over the size limit, or one whose header says it
+/// is over the pixel limits; returns `{ format, width, height }`, or null when the format or
+/// the header is not known here.
 #[wasm_bindgen(js_name = inspectImage)]
-pub fn inspect_image(head: &Uint8Array) -> Result<JsValue, JsValue> {
+pub fn inspect_image(head: &Uint8Array, file_bytes: f64) -> Result<JsValue, JsValue> {
+    check_file_size(file_bytes as usize)?;
     let Some((format, width, height)) = inspect(&head.to_vec())? else {
         return Ok(JsValue::NULL);
     };
