@@ -8,8 +8,10 @@ import { WorkerPool } from "/worker-pool.js";
 import { tfjsNetwork } from "./tfjs-net.js";
 
 const tf = globalThis.tf;
-// Compiled once: the page and the CPU workers instantiate the same module, as the demo does.
+// Compiled once each, as the demo does: the page runs the full module, the CPU workers the
+// CPU-only one.
 const module = await compileModule();
+const cpuModule = await compileModule("cpu");
 const wasmExports = await init({ module_or_path: module });
 const pixels = demoSilhouette();
 const params = await modelParameters();
@@ -20,7 +22,7 @@ let tfjsNet = null;
 /** "cpu-workers": the demo's CPU path, its default number of workers sharing out the passes. */
 async function create(backend) {
   if (backend !== "cpu-workers") return Estimator.create({ backend });
-  return WorkerPool.create(module, workerCount("auto"), await Estimator.create({ backend: "cpu" }), { glue });
+  return WorkerPool.create(cpuModule, workerCount("auto"), await Estimator.create({ backend: "cpu" }), { glue });
 }
 
 async function ours(backend, mode, n, chunk) {

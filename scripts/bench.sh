@@ -14,10 +14,13 @@ fi
 echo "== browser (headless Chromium)"
 node bench/run.mjs "$@"
 echo
+echo "== the two modules: size and start-up (headless Chromium)"
+node bench/modules.mjs
+echo
 echo "== native CPU"
 CARGO_TARGET_DIR="$NATIVE_TARGET_DIR" cargo run -q --bin bayes-ruler -- bench
 echo
 echo "== shipped size"
-for f in pkg/bayes_ruler_bg.wasm pkg/bayes_ruler.js www/*.js; do
+for f in pkg/bayes_ruler_bg.wasm pkg/bayes_ruler_cpu_bg.wasm pkg/bayes_ruler.js pkg/bayes_ruler_cpu.js www/*.js; do
   printf '%-32s %10d bytes raw %10d gzipped\n' "$f" "$(wc -c < "$f")" "$(gzip -9c "$f" | wc -c)"
 done

@@ -25,12 +25,12 @@ bin=.gpu-bench/bayes-ruler
 case "${1:-}" in
 prepare)
     set -e
-    cargo build --features gpu --bin bayes-ruler
+    cargo build -p bayes-ruler-cli --features gpu --bin bayes-ruler
     mkdir -p .gpu-bench .gl
     # Stripped and gzipped: the debug-profile binary is 85 MB stripped, over the 64 MiB that
-    # travels to the GPU machine; gzipped it is 24 MB. The GPU tests (crate/tests/gpu.rs) too.
+    # travels to the GPU machine; gzipped it is 24 MB. The GPU tests (cli/tests/gpu.rs) too.
     strip -o "$bin" "$CARGO_TARGET_DIR/debug/bayes-ruler"
-    tests=$(cargo test --features gpu --test gpu --no-run --message-format=json |
+    tests=$(cargo test -p bayes-ruler-cli --features gpu --test gpu --no-run --message-format=json |
         python3 -c 'import json, sys
 for line in sys.stdin:
     m = json.loads(line)
@@ -61,12 +61,12 @@ run)
         --format=csv 2>&1 | tee "$out/card.txt"
     nproc | sed 's/^/CPU hardware threads: /' | tee -a "$out/card.txt"
     # Correctness first: the GPU's heights for given draws equal the CPU's; its draws are
-    # distinct and distributed as the CPU's (crate/tests/gpu.rs).
+    # distinct and distributed as the CPU's (cli/tests/gpu.rs).
     timeout 90 .gpu-bench/gpu-tests --test-threads 1 2>&1 | tail -8 | tee "$out/gpu-tests.txt"
     # GPU: 1000 passes (the product's N), chunks up to all 1000 in one call; an 8192³ matmul
     # as the practical peak (4096³ varied 4.4–11.9 TFLOP/s between two runs on an H100).
     timeout 180 "$bin" bench --device vulkan --passes 1000 --repeats 5 \
-        --chunks 32,128,512,1000 --matmul 8192 --stages true 2>&1 | tee "$out/vulkan.md"
+        --chunks 32,128,512,1000 --matmul 8192 --stages 2>&1 | tee "$out/vulkan.md"
     # Scaling on the GPU: N = 10 … 10 000 in one batched call each (up to 1000 per call).
     for n in 10 100 10000; do
         timeout 60 "$bin" bench --device vulkan --passes "$n" --repeats 3 \
@@ -92,7 +92,7 @@ run)
     ;;
 local)
     set -e
-    cargo build --features gpu --bin bayes-ruler
+    cargo build -p bayes-ruler-cli --features gpu --bin bayes-ruler
     "$CARGO_TARGET_DIR/debug/bayes-ruler" bench --device vulkan --passes 64 --repeats 1 \
         --chunks 16,64 --matmul 256
     ;;

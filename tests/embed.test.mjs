@@ -29,8 +29,12 @@ test("two widgets on one docs page share one model and both draw", { timeout: 24
     assert.match(caption, expected, `${id}: ${caption}`);
     assert.equal(await page.evaluate((id) => document.querySelector(id).result.samples.length, id), 1000);
   }
-  const wasmLoads = requests.filter((u) => u.endsWith(".wasm")).length;
-  assert.equal(wasmLoads, 1, "the widgets share one wasm module");
+  // One download of each build: the full module for the page's instance (it may use WebGPU),
+  // the CPU-only one for the workers.
+  const loads = (name) => requests.filter((u) => u.endsWith(`/pkg/${name}`)).length;
+  assert.equal(loads("bayes_ruler_bg.wasm"), 1, "the widgets share one module");
+  assert.ok(loads("bayes_ruler_cpu_bg.wasm") <= 1, "the workers share one CPU-only module");
+  assert.equal(requests.filter((u) => u.endsWith(".wasm")).length, loads("bayes_ruler_bg.wasm") + loads("bayes_ruler_cpu_bg.wasm"));
   await page.screenshot({ path: new URL("embed.png", ARTIFACTS).pathname, fullPage: true });
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, []);
@@ -51,6 +55,28 @@ test("the page runs on WebGPU when asked (SwiftShader here)", { timeout: 240_000
   assert.equal(await page.evaluate(() => document.body.dataset.state), "done", await page.textContent("#status"));
   assert.match(await page.textContent("#backend"), /backend: WebGPU/);
   assert.match(await page.textContent("#summary"), /8 passes in \d+ ms on webgpu/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("asked for the CPU, the page loads only the CPU-only module, on the page and in the workers", { timeout: 240_000 }, async () => {
+  const { page, errors, requests } = await openPage(shared.browser, `${shared.server.url}?n=200&backend=cpu`);
+  await waitForRun(page, 1);
+  assert.equal(await page.evaluate(() => document.body.dataset.state), "done", await page.textContent("#status"));
+  assert.match(await page.textContent("#backend"), /backend: CPU( on \d+ workers)? \(requested\)/);
+  const wasm = requests.filter((u) => u.endsWith(".wasm"));
+  assert.deepEqual(wasm.map((u) => new URL(u).pathname), ["/pkg/bayes_ruler_cpu_bg.wasm"], "one download, the CPU-only build");
+  const module = await page.evaluate(async () => {
+    const ruler = await import("/ruler.js");
+    const refused = await ruler.wasm.Estimator.create({ backend: "webgpu" }).then(() => null, (e) => e.message);
+    const auto = await ruler.wasm.Estimator.create();
+    return { hasWebgpu: ruler.wasm.hasWebgpu(), refused, auto: [auto.backend, auto.fallbackReason] };
+  });
+  assert.equal(module.hasWebgpu, false);
+  assert.match(module.refused, /CPU-only module/);
+  assert.equal(module.auto[0], "cpu");
+  assert.match(module.auto[1], /CPU-only module|no WebGPU/);
+  assert.match(await page.textContent("#summary"), /200 passes in \d+ ms on cpu/);
   assert.deepEqual(errors, []);
   await page.close();
 });

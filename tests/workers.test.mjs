@@ -288,14 +288,14 @@ test("a failed start is not kept: the next call starts the module", { timeout: 3
   const { page } = await openPage(shared.browser, `${shared.server.url}style.css`, {
     beforeGoto: async (page) => {
       await page.route("**/favicon.ico", (route) => route.fulfill({ status: 204 }));
-      await page.route("**/bayes_ruler_bg.wasm", (route) => (failing ? route.fulfill({ status: 503, body: "down" }) : route.continue()));
+      await page.route("**/bayes_ruler_cpu_bg.wasm", (route) => (failing ? route.fulfill({ status: 503, body: "down" }) : route.continue()));
     },
   });
   const first = await page.evaluate(async () => {
     window.ruler = await import("/ruler.js");
     return ruler.loadEstimator("cpu", 1).then(() => "started", (e) => e.message);
   });
-  assert.match(first, /cannot load .*bayes_ruler_bg\.wasm: HTTP 503/);
+  assert.match(first, /cannot load .*bayes_ruler_cpu_bg\.wasm: HTTP 503/);
   failing = false;
   const second = await page.evaluate(async () => {
     const est = await ruler.loadEstimator();

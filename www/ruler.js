@@ -3,6 +3,11 @@
 // On the CPU backend the passes are shared out to a pool of Web Workers (worker-pool.js), one
 // per core up to MAX_WORKERS. Used by the demo page and by every <bayes-ruler> widget on a page.
 //
+// Two builds of the same crate, with the same embedded weights and the same API: the full module
+// (WebGPU + CPU) and a CPU-only one without burn's WebGPU backend (smaller, quicker to compile).
+// The page loads the full one when it may use WebGPU and the CPU-only one when it will not
+// (backend "cpu", or no navigator.gpu); the workers always run the CPU-only one.
+//
 // Recovery: a panic in the module traps its instance, which must not be used again. The panic
 // hook (onPanic) rejects whatever was in flight with the panic's message, and the next call
 // starts a fresh instance of the same compiled module. A start that fails (a network error, say)
@@ -13,7 +18,11 @@ import { describeVerdict } from "./verdict-words.js";
 /** More workers cost memory (a wasm instance each, ~25 MiB after 1000 passes) for little gain. */
 export const MAX_WORKERS = 4;
 
-const GLUE = new URL("./pkg/bayes_ruler.js", import.meta.url);
+/** The two modules: wasm-bindgen's glue and the wasm file of each. */
+export const MODULES = {
+  full: { glue: new URL("./pkg/bayes_ruler.js", import.meta.url), wasm: new URL("./pkg/bayes_ruler_bg.wasm", import.meta.url) },
+  cpu: { glue: new URL("./pkg/bayes_ruler_cpu.js", import.meta.url), wasm: new URL("./pkg/bayes_ruler_cpu_bg.wasm", import.meta.url) },
+};
 
 /**
  * The live instance's functions (wasm-bindgen's glue), set once `loadEstimator` has started
@@ -21,14 +30,13 @@ const GLUE = new URL("./pkg/bayes_ruler.js", import.meta.url);
  */
 export let wasm = null;
 
-let compiled = null; // Promise<WebAssembly.Module>, one compilation per page
+const compiled = {}; // kind → Promise<WebAssembly.Module>, one compilation per page
 let runtime = null; // Promise<Runtime> of the live instance
 let instances = 0;
 let settings = null; // the first call's backend and threads
 let queue = Promise.resolve();
 
-async function compile() {
-  const url = new URL("./pkg/bayes_ruler_bg.wasm", import.meta.url);
+async function compile(url) {
   try {
     return await WebAssembly.compileStreaming(fetch(url));
   } catch {
@@ -41,16 +49,21 @@ async function compile() {
   }
 }
 
-/** The module compiled once, to instantiate on the page and in every worker. */
-export function compileModule() {
-  if (!compiled) {
-    const attempt = compile();
-    compiled = attempt;
+/** Module `kind` ("full" or "cpu") compiled once, to instantiate on the page and in workers. */
+export function compileModule(kind = "full") {
+  if (!compiled[kind]) {
+    const attempt = compile(MODULES[kind].wasm);
+    compiled[kind] = attempt;
     attempt.catch(() => {
-      if (compiled === attempt) compiled = null; // retried by the next call
+      if (compiled[kind] === attempt) delete compiled[kind]; // retried by the next call
     });
   }
-  return compiled;
+  return compiled[kind];
+}
+
+/** Which module the page runs for `backend`: the CPU-only one when WebGPU cannot be used. */
+export function pageModuleKind(backend) {
+  return backend === "cpu" || !globalThis.navigator?.gpu ? "cpu" : "full";
 }
 
 /** Workers for the CPU path: "auto" = one per core up to MAX_WORKERS; 1 = the page's thread. */
@@ -67,9 +80,10 @@ export function workerCount(threads) {
  * A fresh instance of the glue: each import of a new URL is a new module record with its own
  * wasm instance. The fragment keeps it one file for the HTTP cache and any CDN.
  */
-async function freshGlue() {
+async function freshGlue(kind) {
   const k = instances++;
-  return import(k === 0 ? GLUE.href : `${GLUE.href}#instance-${k}`);
+  const glue = MODULES[kind].glue.href;
+  return import(k === 0 ? glue : `${glue}#instance-${k}`);
 }
 
 /**
@@ -78,8 +92,9 @@ async function freshGlue() {
  */
 async function startRuntime({ backend, threads }) {
   const count = workerCount(threads);
-  const module = await compileModule();
-  const glue = await freshGlue();
+  const kind = pageModuleKind(backend);
+  const module = await compileModule(kind);
+  const glue = await freshGlue(kind);
   await glue.default({ module_or_path: module });
   const self = { glue, estimator: null, dead: null, alive: true };
   self.dead = new Promise((_, reject) => {
@@ -95,7 +110,7 @@ async function startRuntime({ backend, threads }) {
     const single = await glue.Estimator.create({ backend });
     if (single.backend !== "cpu" || count < 2 || typeof Worker === "undefined") return single;
     try {
-      return await WorkerPool.create(module, count, single, { glue });
+      return await WorkerPool.create(await compileModule("cpu"), count, single, { glue });
     } catch (e) {
       console.warn(`bayes-ruler: sampling on the page's thread, the workers did not start: ${e.message}`);
       return single;

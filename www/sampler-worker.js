@@ -1,9 +1,10 @@
-// One CPU estimator in a Web Worker (see worker-pool.js): it instantiates the module the page
-// compiled, samples the share of passes it is given and posts the heights back chunk by chunk.
+// One CPU estimator in a Web Worker (see worker-pool.js): it instantiates the CPU-only module
+// (bayes_ruler_cpu.js, no WebGPU backend) that the page compiled, samples the share of passes it
+// is given and posts the heights back chunk by chunk.
 // Its device is seeded from crypto.getRandomValues like the page's, so every worker draws its
 // own independent weights. A panic is posted as { type: "panic" } before the instance traps;
 // the pool then replaces this worker.
-import init, { Estimator, onPanic, panicForTests } from "./pkg/bayes_ruler.js";
+import init, { Estimator, onPanic, panicForTests } from "./pkg/bayes_ruler_cpu.js";
 
 let estimator = null;
 const running = new Map(); // request id → AbortController

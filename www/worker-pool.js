@@ -14,11 +14,10 @@
 // replaced.
 
 const SCRIPT = new URL("./sampler-worker.js", import.meta.url);
-const DEFAULT_CHUNK = 32;
-const MAX_CHUNK = 1024;
 
-function abortError() {
-  const error = new Error("cancelled: the prediction was aborted through its signal");
+/** The module's rejection of a cancelled prediction, with its words (`glue.abortMessage()`). */
+function abortError(glue) {
+  const error = new Error(glue.abortMessage());
   error.name = "AbortError";
   return error;
 }
@@ -109,7 +108,8 @@ export class WorkerPool {
   }
 
   /**
-   * Starts `count` workers on the compiled `module`; rejects (and stops them) if one fails.
+   * Starts `count` workers on the compiled `module` (the CPU-only one, bayes_ruler_cpu_bg.wasm);
+   * rejects (and stops them) if one fails.
    * `glue`: the page's instance of the module (wasm-bindgen's glue namespace).
    */
   static async create(module, count, pageEstimator, { glue, timeoutMs = 120_000 } = {}) {
@@ -220,7 +220,7 @@ export class WorkerPool {
       typeof o === "object" && !Array.isArray(o) &&
       (o.onProgress === undefined || typeof o.onProgress === "function") &&
       (o.signal === undefined || typeof o.signal?.aborted === "boolean") &&
-      (o.chunk === undefined || (Number.isInteger(o.chunk) && o.chunk >= 1 && o.chunk <= MAX_CHUNK))
+      (o.chunk === undefined || (Number.isInteger(o.chunk) && o.chunk >= 1 && o.chunk <= this.#glue.maxChunk()))
     );
   }
 
@@ -233,8 +233,8 @@ export class WorkerPool {
     const start = performance.now();
     const split = this.#splittable(pixels, n, options);
     const { onProgress, signal } = split ? options ?? {} : {};
-    if (signal?.aborted) return Promise.reject(abortError());
-    const chunk = split ? options?.chunk ?? DEFAULT_CHUNK : undefined;
+    if (signal?.aborted) return Promise.reject(abortError(this.#glue));
+    const chunk = split ? options?.chunk ?? this.#glue.defaultChunk() : undefined;
     const parts = split ? splitPasses(n, this.#workers.length, chunk) : [n];
     const workers = this.#workers.slice(0, parts.length);
     const request = split
@@ -250,7 +250,7 @@ export class WorkerPool {
         failure = error;
         for (const w of workers) w.postMessage({ type: "cancel", id });
       };
-      const onAbort = () => fail(abortError());
+      const onAbort = () => fail(abortError(this.#glue));
       signal?.addEventListener("abort", onAbort);
       const settled = parts.map(() => false);
       const cleanups = [];

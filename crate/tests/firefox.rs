@@ -3,7 +3,7 @@
 //! uses the CPU. When a Firefox gains WebGPU these tests fail: then run `webgpu.rs` there too.
 #![cfg(target_family = "wasm")]
 
-use bayes_ruler::web::{Estimator, backend_options, webgpu_device};
+use bayes_ruler::{Estimator, backend_options, webgpu_device};
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;

@@ -9,9 +9,9 @@ mod browser;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use bayes_ruler::data::demo_silhouette;
-use bayes_ruler::preprocess::silhouette_png;
-use bayes_ruler::web::{Estimator, backend_options};
+use bayes_ruler::{Estimator, backend_options};
+use bayes_ruler_core::preprocess::silhouette_png;
+use bayes_ruler_silhouettes::demo_silhouette;
 use browser::{check_estimator, float_array, message, number, object, predict, string};
 use js_sys::{Float32Array, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
@@ -165,9 +165,25 @@ async fn progress_reports_every_chunk_and_a_signal_cancels() {
         .await
         .expect_err("aborted");
     assert_eq!(string(&err, "name"), "AbortError");
+    // The worker pool rejects with the module's own words (abortMessage()).
+    assert_eq!(string(&err, "message"), bayes_ruler::abort_message());
     assert_eq!(*reports.borrow(), 1, "no chunk runs after the abort");
     assert!(!est.busy());
     assert!(predict(&est, pixels.clone(), 2.0).await.is_ok());
+
+    // The chunk limits JS reads from the module are the ones the estimator applies.
+    let max = bayes_ruler::max_chunk();
+    assert!(bayes_ruler::default_chunk() >= 1 && bayes_ruler::default_chunk() <= max);
+    let at_max = object(&[("chunk", &JsValue::from(max as f64))]);
+    let ok = JsFuture::from(est.predict_silhouette(pixels.clone(), JsValue::from(3), at_max)).await;
+    assert!(ok.is_ok(), "chunk = maxChunk() is accepted");
+    let over = object(&[("chunk", &JsValue::from(max as f64 + 1.0))]);
+    let err = JsFuture::from(est.predict_silhouette(pixels.clone(), JsValue::from(3), over))
+        .await
+        .expect_err("chunk above maxChunk()");
+    assert!(message(err).contains(&format!("from 1 to {max}")));
+    // This is the full module: it has the WebGPU backend.
+    assert!(bayes_ruler::has_webgpu());
 
     let bad = object(&[("onProgress", &JsValue::from(3))]);
     let err = JsFuture::from(est.predict_silhouette(pixels, JsValue::from(2), bad))

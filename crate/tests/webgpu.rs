@@ -6,15 +6,15 @@
 
 #[path = "common/browser.rs"]
 mod browser;
-#[path = "common/draws.rs"]
+#[path = "../../core/tests/common/draws.rs"]
 mod draws;
 
-use bayes_ruler::data::demo_silhouette;
-use bayes_ruler::inference::{
+use bayes_ruler_core::inference::{
     ModelInput, WeightDraws, forward_draws, image_tensor, sample_heights_async,
 };
-use bayes_ruler::stats::ks_two_sample;
-use bayes_ruler::weights::load_embedded;
+use bayes_ruler_core::stats::ks_two_sample;
+use bayes_ruler_core::weights::load_embedded;
+use bayes_ruler_silhouettes::demo_silhouette;
 use browser::{check_estimator, close, read};
 use burn::tensor::Device;
 use wasm_bindgen_test::*;
@@ -22,7 +22,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 async fn webgpu() -> Device {
-    bayes_ruler::web::webgpu_device().await.unwrap_or_else(|e| {
+    bayes_ruler::webgpu_device().await.unwrap_or_else(|e| {
         panic!(
             "this suite needs WebGPU (headless Chromium has it on SwiftShader with \
              crate/webdriver.json's flags; Firefox runs firefox.rs instead): {e}"

@@ -2,13 +2,13 @@
 //! the figure, letterbox. It must return a silhouette or an error, never panic or run away.
 #![no_main]
 
-#[path = "../../crate/src/constants.rs"]
+#[path = "../../core/src/constants.rs"]
 #[allow(dead_code)]
 mod constants;
-#[path = "../../crate/src/error.rs"]
+#[path = "../../core/src/error.rs"]
 #[allow(dead_code)]
 mod error;
-#[path = "../../crate/src/preprocess.rs"]
+#[path = "../../core/src/preprocess/mod.rs"]
 #[allow(dead_code)]
 mod preprocess;
 

@@ -1,8 +1,8 @@
 //! Helpers of the browser suites (`web.rs`, `webgpu.rs`, `firefox.rs`).
 #![allow(dead_code)] // each suite uses some of them
 
-use bayes_ruler::data::demo_silhouette;
-use bayes_ruler::web::{Estimator, backend_options};
+use bayes_ruler::{Estimator, backend_options};
+use bayes_ruler_silhouettes::demo_silhouette;
 use burn::tensor::Tensor;
 use js_sys::{Float32Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};

@@ -1,0 +1,72 @@
+// The two builds of the module in headless Chromium: size, and how long each takes to start —
+// fetch + compile, instantiate (wasm-bindgen's init), a CPU Estimator with its weights, and
+// the first 1000-pass prediction of the built-in toddler — cold (a fresh browser context: empty
+// HTTP and code caches) and with the module cached (the same context, a second page).
+// Usage (after scripts/build-web.sh): node bench/modules.mjs [--repeats=N]
+// Prints a markdown table and writes bench/modules.json.
+import { readFile, writeFile } from "node:fs/promises";
+import { gzipSync } from "node:zlib";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import { launchChromium, startServer } from "../tests/browser.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const repeatsArg = process.argv.find((a) => a.startsWith("--repeats="));
+const REPEATS = repeatsArg ? Number(repeatsArg.slice("--repeats=".length)) : 5;
+const BUILDS = { full: "bayes_ruler", cpu: "bayes_ruler_cpu" };
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** One start of build `name` on a page of the demo's origin; times in ms. */
+async function start(page, url, name) {
+  await page.goto(`${url}style.css`);
+  return page.evaluate(async (name) => {
+    const t0 = performance.now();
+    const module = await WebAssembly.compileStreaming(fetch(`/pkg/${name}_bg.wasm`));
+    const t1 = performance.now();
+    const glue = await import(`/pkg/${name}.js`);
+    await glue.default({ module_or_path: module });
+    const t2 = performance.now();
+    const est = await glue.Estimator.create({ backend: "cpu" });
+    const t3 = performance.now();
+    const r = await est.predictSilhouette(glue.demoSilhouette(), 1000);
+    const t4 = performance.now();
+    return { compile: t1 - t0, instantiate: t2 - t1, estimator: t3 - t2, first1000: t4 - t3, total: t4 - t0, mean: r.mean };
+  }, name);
+}
+
+const server = await startServer();
+const browser = await launchChromium();
+const version = browser.version();
+const results = {};
+try {
+  for (const [kind, name] of Object.entries(BUILDS)) {
+    const wasm = await readFile(`${root}pkg/${name}_bg.wasm`);
+    const cold = [];
+    const cached = [];
+    for (let r = 0; r < REPEATS; r++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.route("**/favicon.ico", (route) => route.fulfill({ status: 204 }));
+      cold.push(await start(page, server.url, name));
+      cached.push(await start(await context.newPage(), server.url, name));
+      await context.close();
+    }
+    const med = (runs) => Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((x) => x[k]))]));
+    results[kind] = { file: `pkg/${name}_bg.wasm`, bytes: wasm.length, gzipped: gzipSync(wasm, { level: 9 }).length, cold: med(cold), cached: med(cached) };
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+
+const ms = (v) => v.toFixed(0);
+console.log(`Chromium ${version}, ${os.cpus().length} × ${os.cpus()[0]?.model}, median of ${REPEATS}\n`);
+console.log("| build | wasm | gzipped | | compile | instantiate | estimator | first 1000 passes | total |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+for (const [kind, r] of Object.entries(results)) {
+  for (const when of ["cold", "cached"]) {
+    const t = r[when];
+    console.log(`| ${kind} | ${(r.bytes / 1e6).toFixed(2)} MB | ${(r.gzipped / 1e6).toFixed(2)} MB | ${when} | ${ms(t.compile)} ms | ${ms(t.instantiate)} ms | ${ms(t.estimator)} ms | ${ms(t.first1000)} ms | ${ms(t.total)} ms |`);
+  }
+}
+await writeFile(new URL("./modules.json", import.meta.url), JSON.stringify({ date: new Date().toISOString(), repeats: REPEATS, results }, null, 2) + "\n");
