@@ -131,7 +131,12 @@ test("a lazy widget starts the module only near the viewport; many widgets share
   }));
   assert.deepEqual(out.states, [...Array(9).fill("waiting"), "done"], "only the widget in sight ran");
   assert.ok(out.events.includes("result:w9"));
-  assert.equal(requests.filter((u) => u.endsWith(".wasm")).length, 1, "one module for every widget");
+  // One download of each build for every widget: the page's module, and the CPU-only one its
+  // workers run.
+  const wasm = requests.filter((u) => u.endsWith(".wasm")).map((u) => new URL(u).pathname.split("/").pop());
+  assert.equal(wasm.filter((f) => f === "bayes_ruler_bg.wasm").length, 1, "one module for every widget");
+  assert.ok(wasm.filter((f) => f === "bayes_ruler_cpu_bg.wasm").length <= 1, "one CPU-only module for every worker");
+  assert.equal(wasm.length, new Set(wasm).size, `each build downloaded once: ${wasm}`);
   // loading="eager" starts at once, even out of sight.
   await page.evaluate(() => document.querySelector("#w0").scrollIntoView());
   await page.evaluate(() => widget("eager", { samples: "20", loading: "eager" }));

@@ -1,8 +1,7 @@
 //! The `bayes-ruler` command as a user meets it: help for every subcommand, unknown options and
-//! malformed values refused before anything runs, flags that take no value, and the worker
-//! processes of the evaluation commands giving the same figures as one process.
+//! malformed values refused before anything runs, flags that take no value. (That the worker
+//! processes give the figures of one process: `strangers.rs`.)
 
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 fn bayes_ruler(args: &[&str]) -> Output {
@@ -138,61 +137,4 @@ fn the_worker_command_explains_itself_without_a_job() {
         "{}",
         text(&out.stderr)
     );
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bayes-ruler-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-/// `strangers` on a few images: the figures of every set and of the consistency re-run.
-fn small_strangers_run(jobs: &str) -> serde_json::Value {
-    let dir = scratch(&format!("strangers-{jobs}"));
-    let dir_arg = dir.to_string_lossy().into_owned();
-    let out = bayes_ruler(&[
-        "strangers",
-        "--passes",
-        "40",
-        "--children",
-        "6",
-        "--spiders",
-        "3",
-        "--cats",
-        "2",
-        "--per-category",
-        "1",
-        "--consistency",
-        "1",
-        "--consistency-passes",
-        "20",
-        "--jobs",
-        jobs,
-        "--report-dir",
-        &dir_arg,
-    ]);
-    assert!(
-        out.status.success(),
-        "strangers --jobs {jobs}: {}",
-        text(&out.stderr)
-    );
-    let report: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("strangers.json")).unwrap())
-            .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    report
-}
-
-#[test]
-fn worker_processes_give_the_figures_of_one_process() {
-    let alone = small_strangers_run("1");
-    let shared = small_strangers_run("3");
-    assert_eq!(
-        alone["sets"].as_array().map(Vec::len),
-        Some(20),
-        "children, spiders, cats, 17"
-    );
-    assert_eq!(alone["sets"], shared["sets"]);
-    assert_eq!(alone["consistency"], shared["consistency"]);
-    assert!(!alone["consistency"].is_null());
 }
