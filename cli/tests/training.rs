@@ -385,10 +385,16 @@ fn eval_gives_the_same_figures_on_one_or_several_processes() {
     assert_ne!(one, fewer, "9 passes sample differently from 8");
 
     for (bad, says) in [
-        (&["--jobs", "1.5"][..], "'--jobs <JOBS>': must be a whole number"),
+        (
+            &["--jobs", "1.5"][..],
+            "'--jobs <JOBS>': must be a whole number",
+        ),
         // The workers' protocol is a command of its own, not an option.
         (&["--worker", "2/2"][..], "unexpected argument '--worker'"),
-        (&["--children", "x"][..], "'--children <CHILDREN>': must be a whole number"),
+        (
+            &["--children", "x"][..],
+            "'--children <CHILDREN>': must be a whole number",
+        ),
         (&["--temper", "0"][..], "β must be a number from 0.001"),
     ] {
         let (ok, _, err) = eval(bad);
@@ -474,7 +480,10 @@ fn calibrate_writes_the_weights_tempered_by_the_factor_it_fitted() {
     }
 
     for (bad, says) in [
-        (&["--target", "1"][..], "must be a coverage from 0.5 to below 1"),
+        (
+            &["--target", "1"][..],
+            "must be a coverage from 0.5 to below 1",
+        ),
         (&["--steps", "x"][..], "'--steps <STEPS>'"),
         (&["--steps", "0"][..], "0 is not in 1..=20"),
     ] {

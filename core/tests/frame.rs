@@ -6,5 +6,8 @@ use bayes_ruler_core::constants::{IMAGE_PIXELS, IMAGE_SIDE};
 #[test]
 fn the_drawings_fill_the_models_input() {
     assert_eq!(bayes_ruler_silhouettes::constants::IMAGE_SIDE, IMAGE_SIDE);
-    assert_eq!(bayes_ruler_silhouettes::demo_silhouette().pixels().len(), IMAGE_PIXELS);
+    assert_eq!(
+        bayes_ruler_silhouettes::demo_silhouette().pixels().len(),
+        IMAGE_PIXELS
+    );
 }

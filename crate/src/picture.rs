@@ -137,7 +137,7 @@ pub fn working_side() -> u32 {
 /// a file decoded here).
 #[wasm_bindgen(js_name = checkImageSize)]
 pub fn check_image_size(width: u32, height: u32) -> Result<(), JsValue> {
-    Ok(check_dimensions(width, height).js()?)
+    check_dimensions(width, height).js()
 }
 
 /// Reads a file's size and first bytes (a few hundred KB are enough) before the browser

@@ -5,7 +5,6 @@
 
 use bayes_ruler::{Estimator, backend_options, webgpu_device};
 use js_sys::Reflect;
-use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -44,5 +43,5 @@ async fn firefox_headless_has_no_webgpu_and_auto_falls_back_to_the_cpu_with_the_
         .await
         .err()
         .expect("asking for WebGPU where there is none must reject");
-    assert!(JsValue::from(err).is_object(), "the rejection is an Error");
+    assert!(err.is_object(), "the rejection is an Error");
 }
