@@ -9,7 +9,7 @@ use burn::tensor::Device;
 use clap::Args;
 
 use super::eval::{EvalArgs, HELD_OUT};
-use super::pool::{EVAL_SEED, Job, Plan, assess_all, job_count};
+use super::pool::{EVAL_SEED, Job, Plan, assess_all};
 use super::{count, passes, sampling_seed, write};
 use crate::calibration::{recentre, temper};
 use crate::evaluate::{Assessment, coverage90, mean_error, rmse};
@@ -84,12 +84,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<(), RulerError> {
     let device = Device::flex();
     let trained = base.load_tempered(&device)?;
     let data = base.sets()?;
-    let jobs = job_count(args.jobs, data.sets.iter().map(Vec::len).sum());
-    let plan = Plan {
-        jobs,
-        passes,
-        seed: args.sampling_seed,
-    };
+    let plan = Plan::new(args.jobs, &data.sets, passes, args.sampling_seed);
     let try_beta = |beta: f64| -> Result<Trial, RulerError> {
         let job = Job::Eval(EvalArgs {
             temper: Some(beta),

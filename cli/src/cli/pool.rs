@@ -176,9 +176,25 @@ fn spawn_workers(job: &Job, plan: Plan) -> Result<Vec<Worker>, RulerError> {
 /// seed.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Plan {
-    pub(super) jobs: usize,
-    pub(super) passes: usize,
-    pub(super) seed: u64,
+    jobs: usize,
+    passes: usize,
+    seed: u64,
+}
+
+impl Plan {
+    /// `--jobs J` (default: one per core) processes, never more than there are images in `sets`
+    /// (more would only start idle workers).
+    pub(super) fn new(
+        jobs: Option<usize>,
+        sets: &[Vec<Example>],
+        passes: usize,
+        seed: u64,
+    ) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let images: usize = sets.iter().map(Vec::len).sum();
+        let jobs = jobs.unwrap_or(cores).max(1).min(images.max(1));
+        Plan { jobs, passes, seed }
+    }
 }
 
 /// Samples every image of `sets` over `jobs` processes: this one and `jobs − 1` workers (the
@@ -191,6 +207,8 @@ pub(super) fn assess_all(
     (job, plan): (&Job, Plan),
 ) -> Result<Vec<Vec<Assessment>>, RulerError> {
     let Plan { jobs, passes, seed } = plan;
+    let total: usize = sets.iter().map(Vec::len).sum();
+    eprintln!("sampling {total} images × {passes} passes on {jobs} process(es)…");
     let workers = spawn_workers(job, plan)?;
     let mut slots: Vec<Vec<Option<Assessment>>> =
         sets.iter().map(|s| vec![None; s.len()]).collect();
@@ -241,11 +259,4 @@ pub(super) fn assess_all(
                 .ok_or_else(|| RulerError::Device("a worker left images unsampled".into()))
         })
         .collect()
-}
-
-/// `--jobs J` (default: one per core), never more than there are images (more processes would
-/// only start idle workers).
-pub(super) fn job_count(jobs: Option<usize>, images: usize) -> usize {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    jobs.unwrap_or(cores).max(1).min(images.max(1))
 }

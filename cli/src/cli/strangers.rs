@@ -7,7 +7,7 @@ use burn::tensor::Device;
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
-use super::pool::{EVAL_SEED, Job, Plan, assess_all, job_count};
+use super::pool::{EVAL_SEED, Job, Plan, assess_all};
 use super::{count, load_weights, passes, sampling_seed, weights_name, write};
 use crate::evaluate::{Assessment, auroc, auroc_standard_error};
 use bayes_ruler_core::error::RulerError;
@@ -220,14 +220,7 @@ pub(super) fn strangers(args: &StrangersArgs) -> Result<(), RulerError> {
     // The threshold file is read before the first image is sampled.
     let threshold = read_threshold(args.threshold.as_deref())?;
     let sets = args.sets()?;
-    let total: usize = sets.iter().map(Vec::len).sum();
-    let jobs = job_count(args.jobs, total);
-    eprintln!("sampling {total} images × {passes} passes on {jobs} process(es)…");
-    let plan = Plan {
-        jobs,
-        passes,
-        seed: args.sampling_seed,
-    };
+    let plan = Plan::new(args.jobs, &sets, passes, args.sampling_seed);
     let results = assess_all(
         &model,
         &sets,
@@ -258,13 +251,8 @@ pub(super) fn strangers(args: &StrangersArgs) -> Result<(), RulerError> {
                 ..args.clone()
             };
             let subset = subset_args.sets()?;
-            let n: usize = subset.iter().map(Vec::len).sum();
-            eprintln!("consistency: {n} images × {other} passes…");
-            let plan = Plan {
-                jobs: job_count(args.jobs, n),
-                passes: other,
-                seed: subset_args.sampling_seed,
-            };
+            eprintln!("consistency, at {other} passes:");
+            let plan = Plan::new(args.jobs, &subset, other, subset_args.sampling_seed);
             let job = Job::Strangers(subset_args);
             runs.push((other, assess_all(&model, &subset, &device, (&job, plan))?));
         }

@@ -8,7 +8,7 @@ mod figures;
 
 use burn::tensor::Device;
 
-use super::pool::{EVAL_SEED, Job, Plan, assess_all, job_count};
+use super::pool::{EVAL_SEED, Job, Plan, assess_all};
 use super::write;
 use crate::evaluate::{
     Assessment, auroc, coverage90, image_seed, rate_above, rmse, threshold_at_false_alarm,
@@ -35,14 +35,7 @@ pub(super) fn eval(args: &EvalArgs) -> Result<(), RulerError> {
     let device = Device::flex();
     let model = args.load_tempered(&device)?;
     let data = args.sets()?;
-    let total: usize = data.sets.iter().map(Vec::len).sum();
-    let jobs = job_count(args.jobs, total);
-    eprintln!("sampling {total} images × {passes} passes on {jobs} process(es)…");
-    let plan = Plan {
-        jobs,
-        passes,
-        seed: args.sampling_seed,
-    };
+    let plan = Plan::new(args.jobs, &data.sets, passes, args.sampling_seed);
     let results = assess_all(
         &model,
         &data.sets,
