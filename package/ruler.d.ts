@@ -130,8 +130,5 @@ export const MODULES: Record<"full" | "cpu", { glue: URL; wasm: URL }>;
 /** A build of the wasm module ("full" by default, or "cpu"), compiled once per page. */
 export function compileModule(kind?: "full" | "cpu"): Promise<WebAssembly.Module>;
 
-/** The build the page runs for a backend request: "cpu" for "cpu" or without navigator.gpu. */
-export function pageModuleKind(backend?: "auto" | "webgpu" | "cpu"): "full" | "cpu";
-
 /** Workers for the CPU path: "auto" is one per core up to MAX_WORKERS. */
 export function workerCount(threads?: "auto" | number | string): number;

@@ -131,12 +131,10 @@ test("a lazy widget starts the module only near the viewport; many widgets share
   }));
   assert.deepEqual(out.states, [...Array(9).fill("waiting"), "done"], "only the widget in sight ran");
   assert.ok(out.events.includes("result:w9"));
-  // One download of each build for every widget: the page's module, and the CPU-only one its
-  // workers run.
+  // One download for every widget and its workers: the CPU-only build (this Chromium has only a
+  // software WebGPU adapter, so the full build is not fetched).
   const wasm = requests.filter((u) => u.endsWith(".wasm")).map((u) => new URL(u).pathname.split("/").pop());
-  assert.equal(wasm.filter((f) => f === "bayes_ruler_bg.wasm").length, 1, "one module for every widget");
-  assert.ok(wasm.filter((f) => f === "bayes_ruler_cpu_bg.wasm").length <= 1, "one CPU-only module for every worker");
-  assert.equal(wasm.length, new Set(wasm).size, `each build downloaded once: ${wasm}`);
+  assert.deepEqual(wasm, ["bayes_ruler_cpu_bg.wasm"], "one module for every widget");
   // loading="eager" starts at once, even out of sight.
   await page.evaluate(() => document.querySelector("#w0").scrollIntoView());
   await page.evaluate(() => widget("eager", { samples: "20", loading: "eager" }));

@@ -4,9 +4,11 @@
 // per core up to MAX_WORKERS. Used by the demo page and by every <bayes-ruler> widget on a page.
 //
 // Two builds of the same crate, with the same embedded weights and the same API: the full module
-// (WebGPU + CPU) and a CPU-only one without burn's WebGPU backend (smaller, quicker to compile).
-// The page loads the full one when it may use WebGPU and the CPU-only one when it will not
-// (backend "cpu", or no navigator.gpu); the workers always run the CPU-only one.
+// (WebGPU + CPU, 2.8 MB gzipped) and a CPU-only one without burn's WebGPU backend (0.84 MB,
+// quicker to compile). The page starts the CPU-only one and, for backend "auto", asks it
+// whether this browser has a hardware WebGPU adapter (`webgpuUsable()`, the rule
+// Estimator.create applies); only then, or for backend "webgpu", does it load the full one. The
+// workers always run the CPU-only one.
 //
 // Recovery: a panic in the module traps its instance, which must not be used again. The panic
 // hook (onPanic) rejects whatever was in flight with the panic's message, and the next call
@@ -61,10 +63,6 @@ export function compileModule(kind = "full") {
   return compiled[kind];
 }
 
-/** Which module the page runs for `backend`: the CPU-only one when WebGPU cannot be used. */
-export function pageModuleKind(backend) {
-  return backend === "cpu" || !globalThis.navigator?.gpu ? "cpu" : "full";
-}
 
 /** Workers for the CPU path: "auto" = one per core up to MAX_WORKERS; 1 = the page's thread. */
 export function workerCount(threads) {
@@ -86,16 +84,33 @@ async function freshGlue(kind) {
   return import(k === 0 ? glue : `${glue}#instance-${k}`);
 }
 
+/** A fresh instance of build `kind`, started. */
+async function instantiate(kind) {
+  const module = await compileModule(kind);
+  const glue = await freshGlue(kind);
+  await glue.default({ module_or_path: module });
+  return glue;
+}
+
+/**
+ * The page's instance for `backend`: the CPU-only build unless WebGPU will be used. For "auto"
+ * the CPU-only build probes the adapter first, so a browser without hardware WebGPU never
+ * downloads the full one.
+ */
+async function pageInstance(backend) {
+  if (backend === "webgpu") return instantiate("full");
+  const cpu = await instantiate("cpu");
+  if (backend === "cpu" || !(await cpu.webgpuUsable())) return cpu;
+  return instantiate("full");
+}
+
 /**
  * Starts an instance and its estimator. The Runtime: `{ glue, estimator, dead }`, where `dead`
  * rejects with the panic's message when the instance traps.
  */
 async function startRuntime({ backend, threads }) {
   const count = workerCount(threads);
-  const kind = pageModuleKind(backend);
-  const module = await compileModule(kind);
-  const glue = await freshGlue(kind);
-  await glue.default({ module_or_path: module });
+  const glue = await pageInstance(backend);
   const self = { glue, estimator: null, dead: null, alive: true };
   self.dead = new Promise((_, reject) => {
     glue.onPanic((message) => {

@@ -167,6 +167,18 @@ async fn init_webgpu() -> Result<Device, String> {
     Ok(device)
 }
 
+/// Why the CPU where the only adapter is a software one.
+const SOFTWARE_ADAPTER: &str = "only a software WebGPU adapter (e.g. SwiftShader) is available; \
+                                the CPU backend (wasm SIMD) is faster";
+
+/// Whether `Estimator.create()` with `backend: "auto"` would compute on WebGPU in this browser:
+/// a hardware adapter, and no device lost before. The page asks the small CPU-only module this
+/// before it downloads the full one (`www/ruler.js`), so the rule stays here.
+#[wasm_bindgen(js_name = webgpuUsable)]
+pub async fn webgpu_usable() -> bool {
+    lost_reason().is_none() && probe_adapter().await == Ok(false)
+}
+
 /// Why the CPU where the browser has no WebGPU at all.
 const NO_WEBGPU: &str = "this browser has no WebGPU (navigator.gpu is missing)";
 
@@ -220,21 +232,21 @@ pub(crate) async fn choose_backend(
                 return Ok((Backend::Cpu, cpu_device()?, Some(lost)));
             }
             if !HAS_WEBGPU {
-                let reason = if navigator_gpu().is_some() {
-                    CPU_ONLY_REASON
-                } else {
-                    NO_WEBGPU
+                // The same probe as the full module's, so the reason is the browser's when it
+                // has no usable adapter, and this module's own when it has one.
+                let reason = match probe_adapter().await {
+                    Ok(false) => CPU_ONLY_REASON.to_string(),
+                    Ok(true) => SOFTWARE_ADAPTER.to_string(),
+                    Err(reason) => reason,
                 };
-                return Ok((Backend::Cpu, cpu_device()?, Some(reason.into())));
+                return Ok((Backend::Cpu, cpu_device()?, Some(reason)));
             }
             let reason = match probe_adapter().await {
                 Ok(false) => match webgpu_device().await {
                     Ok(device) => return Ok((Backend::WebGpu, device, None)),
                     Err(e) => e.to_string(),
                 },
-                Ok(true) => "only a software WebGPU adapter (e.g. SwiftShader) is available; \
-                             the CPU backend (wasm SIMD) is faster"
-                    .to_string(),
+                Ok(true) => SOFTWARE_ADAPTER.to_string(),
                 Err(reason) => reason,
             };
             Ok((Backend::Cpu, cpu_device()?, Some(reason)))
