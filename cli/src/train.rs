@@ -68,6 +68,14 @@ pub struct TrainConfig {
     /// answers, so 8 px asks for a standard deviation of about 7 px (a child's is 1–3 px).
     #[config(default = 8.0)]
     pub negative_margin: f64,
+    /// Holds the children's spread while outlier exposure widens the negatives': each step's
+    /// children pass twice more with independent weight draws, and `child_gap_weight ·
+    /// max(0, |y₁ − y₂| − child_gap_margin)` is added to the loss. 0 = off.
+    #[config(default = 0.0)]
+    pub child_gap_weight: f64,
+    /// Disagreement (px) of two passes on a child that costs nothing.
+    #[config(default = 0.0)]
+    pub child_gap_margin: f64,
     /// The network.
     #[config(default = "BayesianCnnConfig::new()")]
     pub model: BayesianCnnConfig,
@@ -135,6 +143,9 @@ pub struct EpochStats {
     /// Mean |y₁ − y₂| of the two passes on the negatives of the epoch (px; 0 without).
     #[serde(default)]
     pub negative_gap: f64,
+    /// Mean |y₁ − y₂| of two passes on the training children (px; 0 without a child-gap term).
+    #[serde(default)]
+    pub child_gap: f64,
     /// Validation MSE of the predictive mean over a few passes (px²).
     pub val_mse: f64,
     /// Wall time of the epoch's training steps.
@@ -219,9 +230,7 @@ fn negative_term(
     device: &Device,
 ) -> (Tensor<1>, f64) {
     let (x, _) = batch(negatives, device);
-    let a = forward(model, x.clone(), config.estimator);
-    let b = forward(model, x, config.estimator);
-    let gap = (a - b).abs();
+    let gap = disagreement(model, x, config.estimator);
     let mean_gap = scalar(gap.clone().detach().mean());
     let hinge = gap
         .neg()
@@ -229,6 +238,25 @@ fn negative_term(
         .clamp_min(0.0)
         .mean()
         .mul_scalar(config.negative_weight);
+    (hinge, mean_gap)
+}
+
+/// |y₁ − y₂| per example of two passes with independent weight draws.
+fn disagreement(model: &BayesianCnn, x: Tensor<4>, estimator: Estimator) -> Tensor<2> {
+    let a = forward(model, x.clone(), estimator);
+    let b = forward(model, x, estimator);
+    (a - b).abs()
+}
+
+/// The child-gap term of one step and the children's mean disagreement.
+fn child_gap_term(model: &BayesianCnn, x: Tensor<4>, config: &TrainConfig) -> (Tensor<1>, f64) {
+    let gap = disagreement(model, x, config.estimator);
+    let mean_gap = scalar(gap.clone().detach().mean());
+    let hinge = gap
+        .sub_scalar(config.child_gap_margin)
+        .clamp_min(0.0)
+        .mean()
+        .mul_scalar(config.child_gap_weight);
     (hinge, mean_gap)
 }
 
@@ -263,7 +291,7 @@ pub fn train_on(
         }
         let start = Instant::now();
         let (mut loss_sum, mut mse_sum, mut kl_sum) = (0.0, 0.0, 0.0);
-        let (mut neg_sum, mut gap_sum) = (0.0, 0.0);
+        let (mut neg_sum, mut gap_sum, mut child_gap_sum) = (0.0, 0.0, 0.0);
         for (step, idx) in order.chunks(config.batch_size).enumerate() {
             let augmented: Vec<Example> = if config.augment {
                 idx.iter()
@@ -278,12 +306,19 @@ pub fn train_on(
                 idx.iter().map(|&i| &train_set[i]).collect()
             };
             let (x, y) = batch(&refs, &device);
-            let mse = (forward(&model, x, config.estimator) - y).square().mean();
+            let mse = (forward(&model, x.clone(), config.estimator) - y)
+                .square()
+                .mean();
             let kl = model
                 .kl()
                 .mul_scalar(config.kl_weight)
                 .div_scalar(N_TRAIN as f64);
             let mut loss = mse.clone() + kl.clone();
+            if config.child_gap_weight > 0.0 {
+                let (term, gap) = child_gap_term(&model, x, config);
+                child_gap_sum += gap;
+                loss = loss + term;
+            }
             if config.negatives_per_step > 0 && !negatives.is_empty() {
                 let picked: Vec<Example> = (0..config.negatives_per_step)
                     .map(|_| {
@@ -313,6 +348,7 @@ pub fn train_on(
             kl_term: kl_sum / steps as f64,
             negative_term: neg_sum / steps as f64,
             negative_gap: gap_sum / steps as f64,
+            child_gap: child_gap_sum / steps as f64,
             val_mse: predictive_mse(&valid, validation, 4, &eval_device),
             seconds,
         };

@@ -89,6 +89,16 @@ fn outlier_exposure_adds_its_hinge_on_the_negatives_passes_to_the_loss() {
     // Without negatives per step, nothing is added.
     let plain = &run(&TrainConfig::new().with_epochs(1).with_seed(3))[0];
     assert_eq!((plain.negative_term, plain.negative_gap), (0.0, 0.0));
+    assert_eq!(plain.child_gap, 0.0, "no child-gap term unless asked");
+    // The child-gap term with no margin is its weight times the children's mean disagreement,
+    // and it is all the loss holds beyond MSE, KL and the negatives' term.
+    let pinned = &run(&config.clone().with_child_gap_weight(2.0))[0];
+    assert!(pinned.child_gap > 0.0, "{pinned:?}");
+    let beyond = pinned.loss - pinned.mse - pinned.kl_term - pinned.negative_term;
+    assert!(
+        (beyond - 2.0 * pinned.child_gap).abs() < 1e-3 * pinned.loss.abs(),
+        "{pinned:?}"
+    );
 }
 
 #[test]

@@ -68,6 +68,13 @@ pub struct TrainArgs {
     /// How far apart (px) two passes on a negative must be.
     #[arg(long, default_value_t = 8.0, value_parser = non_negative)]
     negative_margin: f64,
+    /// Holds the children's spread: weight of a term on each step's children, two more passes
+    /// each, that grows with their disagreement above --child-gap-margin px (0: off).
+    #[arg(long, default_value_t = 0.0, value_parser = non_negative)]
+    child_gap_weight: f64,
+    /// Disagreement (px) of two passes on a child that costs nothing.
+    #[arg(long, default_value_t = 0.0, value_parser = non_negative)]
+    child_gap_margin: f64,
 }
 
 fn scale_factor(text: &str) -> Result<f64, String> {
@@ -91,6 +98,8 @@ pub(super) fn train(args: &TrainArgs) -> Result<(), RulerError> {
         .with_negatives_per_step(args.negatives)
         .with_negative_weight(args.negative_weight)
         .with_negative_margin(args.negative_margin)
+        .with_child_gap_weight(args.child_gap_weight)
+        .with_child_gap_margin(args.child_gap_margin)
         .with_estimator(match args.estimator {
             EstimatorName::Flipout => Estimator::Flipout,
             EstimatorName::Reparameterization => Estimator::Reparameterization,
@@ -152,13 +161,14 @@ pub(super) fn train(args: &TrainArgs) -> Result<(), RulerError> {
         },
         |s, model| {
             eprintln!(
-                "\repoch {:>3}/{epochs} loss {:9.3}  mse {:9.3}  kl/N {:7.3}  neg {:6.3} (gap {:5.2} px)  val_mse {:9.3}  ({:.1} s)",
+                "\repoch {:>3}/{epochs} loss {:9.3}  mse {:9.3}  kl/N {:7.3}  neg {:6.3} (gap {:5.2} px)  child gap {:5.2} px  val_mse {:9.3}  ({:.1} s)",
                 s.epoch,
                 s.loss,
                 s.mse,
                 s.kl_term,
                 s.negative_term,
                 s.negative_gap,
+                s.child_gap,
                 s.val_mse,
                 s.seconds
             );
@@ -206,6 +216,8 @@ impl Run<'_> {
             "negatives_per_step": config.negatives_per_step,
             "negative_weight": config.negative_weight,
             "negative_margin": config.negative_margin,
+            "child_gap_weight": config.child_gap_weight,
+            "child_gap_margin": config.child_gap_margin,
             "output_scale": config.model.output_scale,
             "seed": config.seed,
             "data_seed": DATA_SEED,
