@@ -11,7 +11,13 @@ use burn::tensor::{Device, Tensor, TensorData};
 use bayes_ruler_core::constants::IMAGE_SIDE;
 use bayes_ruler_core::model::{BayesianCnn, BayesianCnnConfig};
 use bayes_ruler_silhouettes::constants::N_TRAIN;
-use bayes_ruler_silhouettes::{Example, Rng, figure_extent};
+use bayes_ruler_silhouettes::{Example, Rng};
+
+pub use augment::augment;
+use spread_terms::{child_gap_term, negative_term};
+
+mod augment;
+mod spread_terms;
 
 /// Which gradient estimator the Bayesian layers use while training.
 #[derive(Config, Debug, Copy, PartialEq, Eq)]
@@ -79,51 +85,6 @@ pub struct TrainConfig {
     /// The network.
     #[config(default = "BayesianCnnConfig::new()")]
     pub model: BayesianCnnConfig,
-}
-
-/// A variant of an example: rescaled by a random factor, log-uniform in `[1/max_scale, max_scale]`
-/// but never larger than what fits the frame (nearest-neighbour, so the silhouette stays binary), mirrored left–right with
-/// probability ½ and moved to a random position where the whole figure stays in the frame. The
-/// label is measured again on the result (a mirror or a move changes no row count; a rescale
-/// does). `max_scale` = 1 keeps the size: only mirror and move.
-pub fn augment(example: &Example, max_scale: f32, rng: &mut Rng) -> Example {
-    let side = IMAGE_SIDE;
-    let Some([r0, r1, c0, c1]) = figure_extent(&example.pixels, side) else {
-        return example.clone();
-    };
-    let (h, w) = (r1 - r0 + 1, c1 - c0 + 1);
-    // The largest factor that still fits the frame with the generated data's 1-px margin, and a
-    // random one up to it.
-    let fits = ((side - 2) as f32 / h.max(w) as f32).min(max_scale.max(1.0));
-    let lo = max_scale.max(1.0).recip().ln();
-    let scale = if max_scale > 1.0 {
-        rng.range(lo, fits.ln().max(lo)).exp()
-    } else {
-        1.0
-    };
-    let (nh, nw) = (
-        ((h as f32 * scale).round() as usize).clamp(1, side),
-        ((w as f32 * scale).round() as usize).clamp(1, side),
-    );
-    let mirror = rng.chance(0.5);
-    let top = rng.below(side - nh + 1);
-    let left = rng.below(side - nw + 1);
-    let mut pixels = vec![0.0; side * side];
-    for r in 0..nh {
-        let sr = r0 + (r * h / nh).min(h - 1);
-        for c in 0..nw {
-            let sc = (c * w / nw).min(w - 1);
-            let sc = if mirror { c1 - sc } else { c0 + sc };
-            pixels[(top + r) * side + left + c] = example.pixels[sr * side + sc];
-        }
-    }
-    let height =
-        figure_extent(&pixels, side).map_or(example.height, |[a, b, _, _]| (b - a + 1) as f32);
-    Example {
-        pixels,
-        height,
-        kind: example.kind,
-    }
 }
 
 /// Figures of one epoch.
@@ -219,45 +180,6 @@ pub fn train(
         progress,
         on_epoch,
     )
-}
-
-/// The outlier-exposure term of one step and the mean disagreement: two passes of the
-/// negatives with independent weight draws must differ by at least the margin.
-fn negative_term(
-    model: &BayesianCnn,
-    negatives: &[&Example],
-    config: &TrainConfig,
-    device: &Device,
-) -> (Tensor<1>, f64) {
-    let (x, _) = batch(negatives, device);
-    let gap = disagreement(model, x, config.estimator);
-    let mean_gap = scalar(gap.clone().detach().mean());
-    let hinge = gap
-        .neg()
-        .add_scalar(config.negative_margin)
-        .clamp_min(0.0)
-        .mean()
-        .mul_scalar(config.negative_weight);
-    (hinge, mean_gap)
-}
-
-/// |y₁ − y₂| per example of two passes with independent weight draws.
-fn disagreement(model: &BayesianCnn, x: Tensor<4>, estimator: Estimator) -> Tensor<2> {
-    let a = forward(model, x.clone(), estimator);
-    let b = forward(model, x, estimator);
-    (a - b).abs()
-}
-
-/// The child-gap term of one step and the children's mean disagreement.
-fn child_gap_term(model: &BayesianCnn, x: Tensor<4>, config: &TrainConfig) -> (Tensor<1>, f64) {
-    let gap = disagreement(model, x, config.estimator);
-    let mean_gap = scalar(gap.clone().detach().mean());
-    let hinge = gap
-        .sub_scalar(config.child_gap_margin)
-        .clamp_min(0.0)
-        .mean()
-        .mul_scalar(config.child_gap_weight);
-    (hinge, mean_gap)
 }
 
 /// Like [`train`], on `device` (the CPU, or a GPU in a build with the `gpu` feature), continuing
