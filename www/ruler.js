@@ -63,7 +63,6 @@ export function compileModule(kind = "full") {
   return compiled[kind];
 }
 
-
 /** Workers for the CPU path: "auto" = one per core up to MAX_WORKERS; 1 = the page's thread. */
 export function workerCount(threads) {
   if (threads === "auto" || threads == null) {
