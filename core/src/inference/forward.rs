@@ -57,15 +57,11 @@ pub fn per_draw_conv_unfolded(x: Tensor<4>, w: Tensor<5>) -> Tensor<4> {
     let x = x.reshape([n, c1, h, width]);
     // Column index c·k² + dy·k + dx matches the kernel's [c1, k, k] layout; conv2d is a
     // cross-correlation, so tap (dy, dx) reads the input shifted by (dy, dx).
+    // The k² shifted views are stacked as they are, so each is copied once, into the columns.
     let taps = (0..k * k)
-        .map(|t| {
-            x.clone()
-                .narrow(2, t / k, ho)
-                .narrow(3, t % k, wo)
-                .reshape([n, c1, 1, ho * wo])
-        })
+        .map(|t| x.clone().narrow(2, t / k, ho).narrow(3, t % k, wo))
         .collect();
-    let columns = Tensor::cat(taps, 2).reshape([n, c1 * k * k, ho * wo]);
+    let columns = Tensor::stack::<5>(taps, 2).reshape([n, c1 * k * k, ho * wo]);
     w.reshape([n, c2, c1 * k * k])
         .matmul(columns)
         .reshape([1, n * c2, ho, wo])
