@@ -82,6 +82,7 @@ fn unknown_options_and_bad_values_are_refused_before_running() {
     refused(&["eval", "--passes", "1.5"], "--passes");
     refused(&["train", "--estimator", "dropout"], "dropout");
     refused(&["train", "--augment-scale", "2"], "--augment");
+    refused(&["train", "--negative-kinds", "shards,blob"], "blob");
     refused(&["bench", "--chunks", "8,0"], "--chunks");
     refused(&["calibrate", "--target", "1.2"], "--target");
     refused(&["eval", "--threshold-out", "t.json"], "--held-out-only");
@@ -137,4 +138,36 @@ fn the_worker_command_explains_itself_without_a_job() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn training_records_which_negatives_it_drew_from() {
+    let dir = std::env::temp_dir().join(format!("bayes-ruler-cli-kinds-{}", std::process::id()));
+    let out = dir.join("run.bpk");
+    let run = bayes_ruler(&[
+        "train",
+        "--limit",
+        "10",
+        "--epochs",
+        "1",
+        "--negatives",
+        "2",
+        "--negative-kinds",
+        "shards,scribble",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let history: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).unwrap()).unwrap();
+    assert_eq!(
+        history["negative_kinds"],
+        serde_json::json!(["Shards", "Scribble"])
+    );
+    assert!(
+        history["history"][0]["negative_gap"]
+            .as_f64()
+            .is_some_and(|g| g > 0.0)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

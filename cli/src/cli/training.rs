@@ -10,9 +10,33 @@ use super::{DeviceName, count_up_to, non_negative, pick_device, write};
 use crate::train::{EpochStats, Estimator, TrainConfig, train_on};
 use bayes_ruler_core::BayesianCnn;
 use bayes_ruler_core::error::RulerError;
-use bayes_ruler_silhouettes::Example;
 use bayes_ruler_silhouettes::constants::DATA_SEED;
 use bayes_ruler_silhouettes::dataset::{train_validation, training_negatives};
+use bayes_ruler_silhouettes::{Example, Kind, NegativeKind};
+
+/// `--negative-kinds`: which generic negatives outlier exposure draws from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NegativeKindName {
+    /// Triangles and rectangles, scattered and overlapping.
+    Shards,
+    /// Random-walk strokes.
+    Scribble,
+    /// A child's parts, each moved and turned at random.
+    ScrambledChild,
+    /// A child stretched, squashed, sheared or bent beyond a child's proportions.
+    DeformedChild,
+}
+
+impl NegativeKindName {
+    fn kind(self) -> NegativeKind {
+        match self {
+            NegativeKindName::Shards => NegativeKind::Shards,
+            NegativeKindName::Scribble => NegativeKind::Scribble,
+            NegativeKindName::ScrambledChild => NegativeKind::ScrambledChild,
+            NegativeKindName::DeformedChild => NegativeKind::DeformedChild,
+        }
+    }
+}
 
 /// `--estimator`: how a batch draws its weights.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -68,6 +92,9 @@ pub struct TrainArgs {
     /// How far apart (px) two passes on a negative must be.
     #[arg(long, default_value_t = 8.0, value_parser = non_negative)]
     negative_margin: f64,
+    /// Which generic negatives to draw from, comma-separated (default: all four kinds).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    negative_kinds: Vec<NegativeKindName>,
     /// Holds the children's spread: weight of a term on each step's children, two more passes
     /// each, that grows with their disagreement above --child-gap-margin px (0: off).
     #[arg(long, default_value_t = 0.0, value_parser = non_negative)]
@@ -140,8 +167,16 @@ pub(super) fn train(args: &TrainArgs) -> Result<(), RulerError> {
     let mut saved: Result<(), RulerError> = Ok(());
     // Generic negatives only (shards, scribbles, scrambled and deformed children): never an
     // image of a test category.
-    let negatives = if config.negatives_per_step > 0 {
+    let kinds: Vec<NegativeKind> = if args.negative_kinds.is_empty() {
+        NegativeKind::ALL.to_vec()
+    } else {
+        args.negative_kinds.iter().map(|k| k.kind()).collect()
+    };
+    let negatives: Vec<Example> = if config.negatives_per_step > 0 {
         training_negatives(DATA_SEED, 2000)
+            .into_iter()
+            .filter(|e| matches!(e.kind, Kind::Negative(k) if kinds.contains(&k)))
+            .collect()
     } else {
         Vec::new()
     };
@@ -179,6 +214,7 @@ pub(super) fn train(args: &TrainArgs) -> Result<(), RulerError> {
                     config: &config,
                     train_set: &train_set,
                     validation: &validation,
+                    negative_kinds: &kinds,
                     history: &history,
                 };
                 saved = run.save(model, out, &history_path);
@@ -195,6 +231,7 @@ struct Run<'a> {
     config: &'a TrainConfig,
     train_set: &'a [Example],
     validation: &'a [Example],
+    negative_kinds: &'a [NegativeKind],
     history: &'a [EpochStats],
 }
 
@@ -216,6 +253,7 @@ impl Run<'_> {
             "negatives_per_step": config.negatives_per_step,
             "negative_weight": config.negative_weight,
             "negative_margin": config.negative_margin,
+            "negative_kinds": self.negative_kinds.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>(),
             "child_gap_weight": config.child_gap_weight,
             "child_gap_margin": config.child_gap_margin,
             "output_scale": config.model.output_scale,
