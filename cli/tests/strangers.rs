@@ -262,6 +262,17 @@ fn the_strangers_report_covers_every_set_and_does_not_depend_on_the_split() {
         .as_f64()
         .unwrap();
     assert!((0.0..=1.0).contains(&rate));
+    // The rate by kind: every negative in one kind's row, the rows' detections adding up.
+    let kinds = figures["held_out_children"]["validation_negatives_by_kind"]
+        .as_array()
+        .unwrap();
+    let count = |r: &serde_json::Value| r["negatives"].as_f64().unwrap();
+    assert_eq!(kinds.iter().map(count).sum::<f64>(), 5.0);
+    let detected: f64 = kinds
+        .iter()
+        .map(|r| count(r) * r["detection_rate"].as_f64().unwrap())
+        .sum();
+    assert!((detected - 5.0 * rate).abs() < 1e-9, "{kinds:?} vs {rate}");
 
     let bad = Command::new(env!("CARGO_BIN_EXE_bayes-ruler"))
         .args(["strangers", "--consistency-passes", "300,x"])

@@ -16,8 +16,8 @@ use crate::evaluate::{
 use bayes_ruler_core::error::RulerError;
 use bayes_ruler_core::inference::sample_heights;
 use bayes_ruler_core::verdict::{ChildWidth, SPREAD_SCORES, spread_score};
-use bayes_ruler_silhouettes::Example;
 use bayes_ruler_silhouettes::constants::DATA_SEED;
+use bayes_ruler_silhouettes::{Example, Kind, NegativeKind};
 use figures::{by_height, by_pose, object, target_figures};
 
 pub use args::EvalArgs;
@@ -104,6 +104,7 @@ pub(super) fn eval(args: &EvalArgs) -> Result<(), RulerError> {
                 // null, not 0, when no negatives were asked for (--validation-negatives 0).
                 "validation_negative_detection_rate": (!negatives.is_empty()).then(|| rate_above(&scores(negatives, score), threshold)),
                 "auroc_child_vs_validation_negative": (!negatives.is_empty()).then(|| auroc(&scores(negatives, score), &val_scores)),
+                "validation_negatives_by_kind": negatives_by_kind(&data.sets[VALIDATION_NEGATIVES], &scores(negatives, score), threshold),
                 "by_pose": by_pose(&data.sets[HELD_OUT], val),
                 "by_height": by_height(&data.sets[HELD_OUT], val),
             },
@@ -203,4 +204,30 @@ pub(super) fn eval(args: &EvalArgs) -> Result<(), RulerError> {
     )?;
     println!("{text}");
     Ok(())
+}
+
+/// Of each kind of generic negative: how many, and the share above the threshold.
+fn negatives_by_kind(
+    examples: &[Example],
+    scores: &[f64],
+    threshold: f64,
+) -> Vec<serde_json::Value> {
+    NegativeKind::ALL
+        .iter()
+        .filter_map(|&kind| {
+            let of_kind: Vec<f64> = examples
+                .iter()
+                .zip(scores)
+                .filter(|(e, _)| e.kind == Kind::Negative(kind))
+                .map(|(_, &s)| s)
+                .collect();
+            (!of_kind.is_empty()).then(|| {
+                serde_json::json!({
+                    "kind": format!("{kind:?}"),
+                    "negatives": of_kind.len(),
+                    "detection_rate": rate_above(&of_kind, threshold),
+                })
+            })
+        })
+        .collect()
 }
