@@ -231,17 +231,10 @@ pub(crate) async fn choose_backend(
             if let Some(lost) = lost_reason() {
                 return Ok((Backend::Cpu, cpu_device()?, Some(lost)));
             }
-            if !HAS_WEBGPU {
-                // The same probe as the full module's, so the reason is the browser's when it
-                // has no usable adapter, and this module's own when it has one.
-                let reason = match probe_adapter().await {
-                    Ok(false) => CPU_ONLY_REASON.to_string(),
-                    Ok(true) => SOFTWARE_ADAPTER.to_string(),
-                    Err(reason) => reason,
-                };
-                return Ok((Backend::Cpu, cpu_device()?, Some(reason)));
-            }
+            // One probe for both builds: the CPU-only one gives the browser's reason when it has
+            // no usable adapter, and its own when it has one.
             let reason = match probe_adapter().await {
+                Ok(false) if !HAS_WEBGPU => CPU_ONLY_REASON.to_string(),
                 Ok(false) => match webgpu_device().await {
                     Ok(device) => return Ok((Backend::WebGpu, device, None)),
                     Err(e) => e.to_string(),

@@ -67,14 +67,10 @@ pub enum Command {
 }
 
 /// Parses one command line (without the program name) and runs it. clap's own messages (help,
-/// usage errors) come back as `Err(Left)`, to be printed and exited with by the caller.
+/// usage errors) come back as `Failure::Usage`, for the caller to print and exit with.
 pub fn run(args: &[String]) -> Result<(), Failure> {
-    let cli = command()
-        .try_get_matches_from(
-            std::iter::once("bayes-ruler".to_string()).chain(args.iter().cloned()),
-        )
-        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m))
-        .map_err(Failure::Usage)?;
+    let program = std::iter::once("bayes-ruler".to_string());
+    let cli = Cli::try_parse_from(program.chain(args.iter().cloned())).map_err(Failure::Usage)?;
     execute(cli.command).map_err(Failure::Run)
 }
 
@@ -85,11 +81,6 @@ pub enum Failure {
     Usage(clap::Error),
     /// The command ran and failed.
     Run(RulerError),
-}
-
-/// The command-line definition, with each option accepted once (a second use is an error).
-pub fn command() -> clap::Command {
-    <Cli as clap::CommandFactory>::command()
 }
 
 /// Runs a parsed command.

@@ -35,7 +35,7 @@ impl Job {
         device: &Device,
     ) -> Result<(BayesianCnn, Vec<Vec<Example>>), RulerError> {
         match self {
-            Job::Eval(args) => Ok((args.load_tempered(device)?, args.sets()?.sets.to_vec())),
+            Job::Eval(args) => Ok((args.load_tempered(device)?, Vec::from(args.sets()?.sets))),
             Job::Strangers(args) => {
                 Ok((load_weights(args.weights.as_deref(), device)?, args.sets()?))
             }

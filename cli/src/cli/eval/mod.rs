@@ -90,6 +90,7 @@ pub(super) fn eval(args: &EvalArgs) -> Result<(), RulerError> {
     };
     if args.held_out_only {
         let negatives = &results[VALIDATION_NEGATIVES];
+        let negative_scores = scores(negatives, score);
         // For comparing weights without looking at the test set: nothing is written.
         let summary = serde_json::json!({
             "weights": args.weights_label(),
@@ -102,9 +103,9 @@ pub(super) fn eval(args: &EvalArgs) -> Result<(), RulerError> {
                 "validation_spider_detection_rate": rate_above(&scores(val_spiders, score), threshold),
                 "validation_negatives": data.sets[VALIDATION_NEGATIVES].len(),
                 // null, not 0, when no negatives were asked for (--validation-negatives 0).
-                "validation_negative_detection_rate": (!negatives.is_empty()).then(|| rate_above(&scores(negatives, score), threshold)),
-                "auroc_child_vs_validation_negative": (!negatives.is_empty()).then(|| auroc(&scores(negatives, score), &val_scores)),
-                "validation_negatives_by_kind": negatives_by_kind(&data.sets[VALIDATION_NEGATIVES], &scores(negatives, score), threshold),
+                "validation_negative_detection_rate": (!negatives.is_empty()).then(|| rate_above(&negative_scores, threshold)),
+                "auroc_child_vs_validation_negative": (!negatives.is_empty()).then(|| auroc(&negative_scores, &val_scores)),
+                "validation_negatives_by_kind": negatives_by_kind(&data.sets[VALIDATION_NEGATIVES], &negative_scores, threshold),
                 "by_pose": by_pose(&data.sets[HELD_OUT], val),
                 "by_height": by_height(&data.sets[HELD_OUT], val),
             },
