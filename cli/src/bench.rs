@@ -9,8 +9,9 @@ use burn::tensor::{Device, Distribution, Tensor};
 
 use bayes_ruler_core::error::RulerError;
 use bayes_ruler_core::inference::{
-    ModelInput, PassKernels, WeightDraws, chunk_sizes, forward_draws, forward_draws_dense,
-    forward_draws_with, image_tensor, read_floats, sample_heights,
+    HostDraws, ModelInput, PassKernels, WeightDraws, chunk_sizes, forward_draws,
+    forward_draws_dense, forward_draws_with, host_network_for, image_tensor, read_floats,
+    sample_chunk_on_host, sample_heights,
 };
 use bayes_ruler_core::model::{BayesianCnn, BayesianCnnConfig};
 use bayes_ruler_silhouettes::demo_silhouette;
@@ -106,6 +107,24 @@ pub fn run(
             ));
         }
     }
+    // The project's own CPU kernels (what the CPU backend samples with).
+    let host = host_network_for(model, device);
+    if let Some(host) = &host {
+        for &chunk in &plan.chunks {
+            let s = time(repeats, || {
+                for size in chunk_sizes(passes, chunk) {
+                    sample_chunk_on_host(model, host, &input, size)?;
+                }
+                Ok(())
+            })?;
+            rows.push(row(
+                &format!("{BATCHED_ROW}, own CPU kernels, chunks of {chunk}"),
+                passes,
+                s,
+                flop,
+            ));
+        }
+    }
     // Where the time of the largest chunk goes: drawing the weights vs the passes themselves.
     let chunk = plan.chunks.iter().copied().max().unwrap_or(32).min(passes);
     let s = time(repeats, || {
@@ -121,6 +140,19 @@ pub fn run(
         0.0,
     ));
     let draws = WeightDraws::sample(model, chunk);
+    if let Some(host) = &host {
+        let on_host = HostDraws::read(&draws)?;
+        let s = time(repeats, || {
+            host.forward(&input, &on_host);
+            Ok(())
+        })?;
+        rows.push(row(
+            &format!("passes only (own CPU kernels, weights drawn beforehand), chunk of {chunk}"),
+            chunk,
+            s,
+            flop,
+        ));
+    }
     for kernel in [PassKernels::Convolutions, PassKernels::MatrixProducts] {
         let s = time(repeats, || {
             read_floats(forward_draws_with(model, &input, &draws, kernel).into_data())?;

@@ -15,7 +15,10 @@ use crate::report::report;
 use crate::rules::ABORT_MESSAGE;
 use crate::{JsResult, js_error, now_ms, set, yield_to_event_loop};
 use bayes_ruler_core::error::RulerError;
-use bayes_ruler_core::inference::{ModelInput, WEBGPU_MAX_CHUNK, read_floats, sample_chunk};
+use bayes_ruler_core::inference::{
+    HostNetwork, ModelInput, WEBGPU_MAX_CHUNK, host_network_for, read_floats, sample_chunk,
+    sample_chunk_on_host,
+};
 use bayes_ruler_core::model::BayesianCnn;
 use bayes_ruler_core::preprocess::silhouette_from_bytes;
 use bayes_ruler_core::weights::load_embedded;
@@ -28,6 +31,8 @@ struct Compute {
     model: BayesianCnn,
     backend: Backend,
     fallback_reason: Option<String>,
+    /// The CPU kernels, on the CPU backend.
+    host: Option<HostNetwork>,
 }
 
 struct Inner {
@@ -87,8 +92,10 @@ impl Inner {
         web_sys::console::warn_1(&format!("bayes-ruler: {reason}").into());
         mark_webgpu_lost(&reason);
         let device = cpu_device()?;
+        let model = load_embedded(&device)?;
         let compute = Compute {
-            model: load_embedded(&device)?,
+            host: host_network_for(&model, &device),
+            model,
             device,
             backend: Backend::Cpu,
             fallback_reason: Some(reason),
@@ -112,22 +119,28 @@ impl Inner {
                 return Err(cancelled());
             }
             let size = compute.chunk(run.chunk).min(n - samples.len());
-            let heights = sample_chunk(&compute.model, &input, size);
-            let data = match heights.into_data_async().await {
-                Ok(data) => data,
-                Err(e) if compute.backend == Backend::WebGpu => {
-                    // This chunk again on the CPU: the heights so far are exact draws too.
-                    compute = self.fall_back_to_cpu(&one_line(&format!("{e:?}"))).js()?;
-                    input = ModelInput::new(&compute.model, pixels, &compute.device).js()?;
-                    continue;
-                }
-                Err(e) => {
-                    return Err(js_error(RulerError::Device(format!(
-                        "failed to read the samples: {e:?}"
-                    ))));
+            let added = match &compute.host {
+                Some(host) => sample_chunk_on_host(&compute.model, host, &input, size).js()?,
+                None => {
+                    let heights = sample_chunk(&compute.model, &input, size);
+                    let data = match heights.into_data_async().await {
+                        Ok(data) => data,
+                        Err(e) if compute.backend == Backend::WebGpu => {
+                            // This chunk again on the CPU: the heights so far are exact draws too.
+                            compute = self.fall_back_to_cpu(&one_line(&format!("{e:?}"))).js()?;
+                            input =
+                                ModelInput::new(&compute.model, pixels, &compute.device).js()?;
+                            continue;
+                        }
+                        Err(e) => {
+                            return Err(js_error(RulerError::Device(format!(
+                                "failed to read the samples: {e:?}"
+                            ))));
+                        }
+                    };
+                    read_floats(data).js()?
                 }
             };
-            let added = read_floats(data).js()?;
             samples.extend_from_slice(&added);
             if let Some(callback) = &run.on_progress {
                 // Only this chunk's heights: the receiver appends them (a copy of every sample
@@ -207,6 +220,7 @@ impl Estimator {
         Ok(Estimator {
             inner: Rc::new(Inner {
                 compute: RefCell::new(Compute {
+                    host: host_network_for(&model, &device),
                     device,
                     model,
                     backend,

@@ -5,6 +5,8 @@
 
 #[path = "common/browser.rs"]
 mod browser;
+#[path = "../../core/tests/common/images.rs"]
+mod images;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -24,6 +26,35 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 async fn cpu_estimator_predicts_the_demo_silhouette() {
     check_estimator("cpu", 40.0).await;
+}
+
+/// The CPU kernels as compiled for wasm SIMD compute what burn's pass computes, draw for draw.
+#[wasm_bindgen_test]
+fn cpu_kernels_equal_burns_pass_in_the_browser() {
+    use bayes_ruler_core::inference::{
+        HostDraws, HostNetwork, ModelInput, WeightDraws, forward_draws,
+    };
+    let device = burn::tensor::Device::flex();
+    device.seed(41);
+    let model = bayes_ruler_core::weights::load_embedded(&device).unwrap();
+    let host = HostNetwork::new(&model).unwrap();
+    let draws = WeightDraws::sample(&model, 4);
+    let on_host = HostDraws::read(&draws).unwrap();
+    for (name, pixels) in images::test_images() {
+        let input = ModelInput::new(&model, &pixels, &device).unwrap();
+        let expected = forward_draws(&model, &input, &draws)
+            .into_data()
+            .try_into_vec::<f32>()
+            .unwrap();
+        let got = host.forward(&input, &on_host);
+        assert_eq!(got.len(), 4, "{name}");
+        for (g, e) in got.iter().zip(&expected) {
+            assert!(
+                (g - e).abs() <= 1e-4 * e.abs().max(1.0),
+                "{name}: {g} vs {e}"
+            );
+        }
+    }
 }
 
 #[wasm_bindgen_test]

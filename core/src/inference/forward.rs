@@ -126,7 +126,7 @@ pub fn forward_draws_with(
     };
     let mut layer2 = expand(expand(constant, 2), 3); // [1, n·c2, used, used]
 
-    if let Some(FigureCrop { cells, pixels }) = &input.figure {
+    if let Some(FigureCrop { cells, pixels, .. }) = &input.figure {
         let [a0, a1, b0, b1c] = *cells;
         let (na, nb) = (a1 - a0 + 1, b1c - b0 + 1);
         let w1 = draws.conv1.clone().reshape([n * c1, c_in, k, k]);

@@ -3,6 +3,7 @@
 
 use burn::tensor::{Device, Tensor, TensorData};
 
+use super::host::HostCrop;
 use crate::constants::{IMAGE_PIXELS, IMAGE_SIDE, MAX_SAMPLES};
 use crate::error::RulerError;
 use crate::model::BayesianCnn;
@@ -22,6 +23,8 @@ pub(super) struct FigureCrop {
     pub(super) cells: [usize; 4],
     /// The zero-padded image over those cells: `[1, c_in, pool·rows + 2r, pool·cols + 2r]`.
     pub(super) pixels: Tensor<4>,
+    /// The same pixels in host memory, for the CPU kernels.
+    pub(super) host: HostCrop,
 }
 
 impl ModelInput {
@@ -47,18 +50,26 @@ impl ModelInput {
                 let [a0, a1] = cell_range(r0, r1, pool, reach, cells);
                 let [b0, b1] = cell_range(c0, c1, pool, reach, cells);
                 // Padded rows pool·a0 .. pool·(a1 + 1) + 2r feed those cells' windows.
-                let pixels = image
+                let crop = image
                     .pad([(reach, reach), (reach, reach)], 0.0)
                     .narrow(2, pool * a0, pool * (a1 - a0 + 1) + 2 * reach)
                     .narrow(3, pool * b0, pool * (b1 - b0 + 1) + 2 * reach);
+                let cells = [a0, a1, b0, b1];
+                let host = HostCrop::new(pixels, IMAGE_SIDE, model.frame, reach, pool, cells);
                 Some(FigureCrop {
-                    cells: [a0, a1, b0, b1],
-                    pixels,
+                    cells,
+                    pixels: crop,
+                    host,
                 })
             }
             _ => None,
         };
         Ok(Self { figure })
+    }
+
+    /// The figure's crop in host memory (`None` without figure pixels).
+    pub(super) fn host_crop(&self) -> Option<&HostCrop> {
+        self.figure.as_ref().map(|f| &f.host)
     }
 }
 

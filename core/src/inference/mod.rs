@@ -1,7 +1,9 @@
 //! Exact Monte-Carlo inference: `n` passes, each with its own independent draw of every weight,
 //! computed in a few batched device calls instead of `n` separate ones.
 //!
-//! The image is the same for every pass, so the first layer is one convolution of the image with
+//! On burn's CPU backend the passes run on the project's own kernels (`host/`: the same draws and
+//! arithmetic, faster than burn's general ones); elsewhere, as burn tensor operations:
+//! the image is the same for every pass, so the first layer is one convolution of the image with
 //! the `n` stacked kernel draws; the second is a grouped convolution (one group per draw); the
 //! dense layer is a batched matrix product. On a GPU with large chunks both convolutions run
 //! faster as matrix products over im2col columns ([`PassKernels`]). Chunks bound the memory of
@@ -14,6 +16,7 @@
 
 mod draws;
 mod forward;
+mod host;
 mod input;
 
 use burn::tensor::{Device, Tensor, TensorData};
@@ -25,6 +28,7 @@ pub use draws::WeightDraws;
 pub use forward::{
     PassKernels, forward_draws, forward_draws_dense, forward_draws_with, per_draw_conv_unfolded,
 };
+pub use host::{HostDraws, HostNetwork, sample_chunk_on_host};
 pub use input::{ModelInput, check_sample_count, image_tensor};
 
 /// Most passes per device call on WebGPU: the largest intermediate, the first layer's output for
@@ -42,6 +46,14 @@ pub fn sample_chunk(model: &BayesianCnn, input: &ModelInput, n: usize) -> Tensor
     forward_draws(model, input, &WeightDraws::sample(model, n))
 }
 
+/// The CPU kernels for `model` when `device` is burn's CPU backend (and the network's layout is
+/// one they cover): the faster way to sample there.
+pub fn host_network_for(model: &BayesianCnn, device: &Device) -> Option<HostNetwork> {
+    (*device == Device::flex())
+        .then(|| HostNetwork::new(model).ok())
+        .flatten()
+}
+
 /// Sizes of the chunks that make up `n` passes.
 pub fn chunk_sizes(n: usize, chunk: usize) -> impl Iterator<Item = usize> {
     let chunk = chunk.max(1);
@@ -56,10 +68,13 @@ pub fn sample_heights(
     device: &Device,
 ) -> Result<Vec<f32>, RulerError> {
     let input = ModelInput::new(model, pixels, device)?;
+    let host = host_network_for(model, device);
     let mut heights = Vec::with_capacity(n);
     for size in chunk_sizes(n, DEFAULT_CHUNK) {
-        let chunk = sample_chunk(model, &input, size);
-        heights.extend(read_floats(chunk.into_data())?);
+        heights.extend(match &host {
+            Some(host) => sample_chunk_on_host(model, host, &input, size)?,
+            None => read_floats(sample_chunk(model, &input, size).into_data())?,
+        });
     }
     Ok(heights)
 }
@@ -72,8 +87,13 @@ pub async fn sample_heights_async(
     device: &Device,
 ) -> Result<Vec<f32>, RulerError> {
     let input = ModelInput::new(model, pixels, device)?;
+    let host = host_network_for(model, device);
     let mut heights = Vec::with_capacity(n);
     for size in chunk_sizes(n, DEFAULT_CHUNK) {
+        if let Some(host) = &host {
+            heights.extend(sample_chunk_on_host(model, host, &input, size)?);
+            continue;
+        }
         let data = sample_chunk(model, &input, size)
             .into_data_async()
             .await

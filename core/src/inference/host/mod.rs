@@ -1,0 +1,182 @@
+//! Exact sampling on the CPU with the project's own kernels instead of burn's general ones: the
+//! same draws (burn's, from the same posterior) and the same arithmetic as [`forward_draws`]
+//! (background skipped), a draw at a time on flat buffers that stay in cache, with one
+//! vectorised inner loop (`block.rs`) for both convolutions. In the browser this is the CPU
+//! path (the workers' and the page's); natively, `sample_heights` on the CPU.
+//!
+//! [`forward_draws`]: super::forward_draws
+
+mod block;
+mod layers;
+
+use super::{ModelInput, WeightDraws, read_floats};
+use crate::error::RulerError;
+use crate::model::BayesianCnn;
+use block::{MARGIN, ROWS};
+use layers::{Change, Layer2Input, head, layer1, layer2};
+
+/// The network's fixed parts in host memory: biases, shapes and the output's offset and scale.
+#[derive(Debug, Clone)]
+pub struct HostNetwork {
+    conv1_bias: Vec<f32>,
+    conv2_bias: Vec<f32>,
+    dense_bias: f32,
+    kernel: usize,
+    pool: usize,
+    /// Side of layer 2's input and output (the first pool's cells).
+    cells: usize,
+    output_offset: f32,
+    output_scale: f32,
+}
+
+/// The zero-padded image under the figure's first-layer cells, flat and row-major (as
+/// `FigureCrop::pixels`), with [`MARGIN`] zeros after it.
+#[derive(Debug, Clone)]
+pub(super) struct HostCrop {
+    pub(super) data: Vec<f32>,
+    pub(super) width: usize,
+    /// Cells covered: rows × cols, starting at first-layer cell (row0, col0).
+    pub(super) rows: usize,
+    pub(super) cols: usize,
+    pub(super) row0: usize,
+    pub(super) col0: usize,
+}
+
+impl HostCrop {
+    /// The crop from the 126×126 pixels, framed by `frame` and padded by `reach`: cells
+    /// `[row0, row1] × [col0, col1]` of side `pool`.
+    pub(super) fn new(
+        pixels: &[f32],
+        side: usize,
+        frame: usize,
+        reach: usize,
+        pool: usize,
+        cells: [usize; 4],
+    ) -> Self {
+        let [row0, row1, col0, col1] = cells;
+        let (rows, cols) = (row1 - row0 + 1, col1 - col0 + 1);
+        let height = pool * rows + 2 * reach;
+        let width = pool * cols + 2 * reach;
+        let mut data = vec![0.0; height * width + MARGIN];
+        let shift = (frame + reach) as isize;
+        for y in 0..height {
+            let image_row = (pool * row0 + y) as isize - shift;
+            if !(0..side as isize).contains(&image_row) {
+                continue;
+            }
+            for x in 0..width {
+                let image_col = (pool * col0 + x) as isize - shift;
+                if (0..side as isize).contains(&image_col) {
+                    data[y * width + x] = pixels[image_row as usize * side + image_col as usize];
+                }
+            }
+        }
+        Self {
+            data,
+            width,
+            rows,
+            cols,
+            row0,
+            col0,
+        }
+    }
+}
+
+/// `n` weight draws in host memory, each kernel's draws one after another.
+#[derive(Debug, Clone)]
+pub struct HostDraws {
+    n: usize,
+    conv1: Vec<f32>,
+    conv2: Vec<f32>,
+    dense: Vec<f32>,
+}
+
+impl HostDraws {
+    /// Reads the draws (immediate for burn's CPU backend, in the browser too).
+    pub fn read(draws: &WeightDraws) -> Result<Self, RulerError> {
+        Ok(Self {
+            n: draws.len(),
+            conv1: read_floats(draws.conv1.to_data())?,
+            conv2: read_floats(draws.conv2.to_data())?,
+            dense: read_floats(draws.dense.to_data())?,
+        })
+    }
+}
+
+impl HostNetwork {
+    /// The fixed parts of `model` (on burn's CPU backend, where reading them is immediate).
+    /// Refuses layouts the kernels do not cover: one input channel, a single output, filter
+    /// counts that are multiples of 4, an odd kernel.
+    pub fn new(model: &BayesianCnn) -> Result<Self, RulerError> {
+        let [c1, c_in, k, _] = model.conv1.kernel.dims();
+        let [c2, _, _, _] = model.conv2.kernel.dims();
+        let [_, units] = model.dense.kernel.mu.dims();
+        if c_in != 1 || units != 1 || c1 % ROWS != 0 || c2 % ROWS != 0 || k % 2 == 0 {
+            return Err(RulerError::Weights(format!(
+                "the CPU kernels need 1 input channel, 1 output and filter counts that are \
+                 multiples of {ROWS} with an odd kernel; got {c_in} → {c1} → {c2} filters of \
+                 {k}×{k}, {units} outputs"
+            )));
+        }
+        let dense_bias = read_floats(model.dense.kernel.bias.val().to_data())?;
+        Ok(Self {
+            conv1_bias: read_floats(model.conv1.kernel.bias.val().to_data())?,
+            conv2_bias: read_floats(model.conv2.kernel.bias.val().to_data())?,
+            dense_bias: dense_bias[0],
+            kernel: k,
+            pool: model.pool,
+            cells: model.input_side() / model.pool,
+            output_offset: model.output_offset as f32,
+            output_scale: model.output_scale as f32,
+        })
+    }
+
+    /// Heights under each of `draws`, exactly as `forward_draws` computes them (up to rounding).
+    pub fn forward(&self, input: &ModelInput, draws: &HostDraws) -> Vec<f32> {
+        let k = self.kernel;
+        let reach = k / 2;
+        let (c1, c2) = (self.conv1_bias.len(), self.conv2_bias.len());
+        let (size1, size2) = (c1 * k * k, c2 * c1 * k * k);
+        let features = draws.dense.len() / draws.n.max(1);
+        let crop = input.host_crop();
+        let mut delta = crop.map(|c| Layer2Input::new(c1, c.rows, c.cols, reach));
+        let out_rows = crop.map_or(0, |c| c.rows + 2 * reach);
+        let stride = delta
+            .as_ref()
+            .map_or(0, |d| (out_rows * d.width).next_multiple_of(block::LANES));
+        let mut out = vec![0.0f32; c2 * stride];
+        (0..draws.n)
+            .map(|i| {
+                let conv2 = &draws.conv2[i * size2..][..size2];
+                let dense = &draws.dense[i * features..][..features];
+                let change = match (crop, delta.as_mut()) {
+                    (Some(crop), Some(delta)) => {
+                        layer1(self, crop, &draws.conv1[i * size1..][..size1], delta);
+                        layer2(self, delta, out_rows, conv2, &mut out);
+                        Some(Change {
+                            values: &out,
+                            stride,
+                            row0: crop.row0 as isize - reach as isize,
+                            col0: crop.col0 as isize - reach as isize,
+                            rows: out_rows,
+                            cols: crop.cols + 2 * reach,
+                            width: delta.width,
+                        })
+                    }
+                    _ => None,
+                };
+                head(self, conv2, dense, change.as_ref())
+            })
+            .collect()
+    }
+}
+
+/// Heights under `n` fresh independent weight draws, computed on the host.
+pub fn sample_chunk_on_host(
+    model: &BayesianCnn,
+    host: &HostNetwork,
+    input: &ModelInput,
+    n: usize,
+) -> Result<Vec<f32>, RulerError> {
+    Ok(host.forward(input, &HostDraws::read(&WeightDraws::sample(model, n))?))
+}
