@@ -113,7 +113,7 @@ pub fn run(
         for &chunk in &plan.chunks {
             let s = time(repeats, || {
                 for size in chunk_sizes(passes, chunk) {
-                    sample_chunk_on_host(model, host, &input, size)?;
+                    sample_chunk_on_host(host, &input, size, device)?;
                 }
                 Ok(())
             })?;
@@ -139,6 +139,16 @@ pub fn run(
         s,
         0.0,
     ));
+    if let Some(host) = &host {
+        let mut on_host = HostDraws::default();
+        let s = time(repeats, || host.redraw(&mut on_host, chunk, device))?;
+        rows.push(row(
+            &format!("weight draws only, own CPU kernels' layout, chunk of {chunk}"),
+            chunk,
+            s,
+            0.0,
+        ));
+    }
     let draws = WeightDraws::sample(model, chunk);
     if let Some(host) = &host {
         let on_host = HostDraws::read(&draws)?;

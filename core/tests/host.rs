@@ -9,8 +9,10 @@ use bayes_ruler_core::model::BayesianCnn;
 use bayes_ruler_core::weights::load_embedded;
 use bayes_ruler_silhouettes::demo_silhouette;
 use burn::module::Param;
-use burn::tensor::{Device, Distribution, Tensor};
+use burn::tensor::{Device, Distribution, Tensor, TensorData};
 
+#[path = "common/draws.rs"]
+mod draws;
 #[path = "common/images.rs"]
 mod images;
 use images::test_images;
@@ -91,8 +93,8 @@ fn host_sampling_gives_a_fresh_draw_per_pass() {
     let host = HostNetwork::new(&model).unwrap();
     let pixels = demo_silhouette().into_pixels();
     let input = ModelInput::new(&model, &pixels, &device).unwrap();
-    let mut heights = sample_chunk_on_host(&model, &host, &input, 40).unwrap();
-    heights.extend(sample_chunk_on_host(&model, &host, &input, 40).unwrap());
+    let mut heights = sample_chunk_on_host(&host, &input, 40, &device).unwrap();
+    heights.extend(sample_chunk_on_host(&host, &input, 40, &device).unwrap());
     assert_eq!(heights.len(), 80);
     let mut sorted = heights.clone();
     sorted.sort_by(f32::total_cmp);
@@ -100,4 +102,55 @@ fn host_sampling_gives_a_fresh_draw_per_pass() {
     assert_eq!(sorted.len(), 80, "two passes gave the same height");
     let mean = heights.iter().sum::<f32>() / 80.0;
     assert!((20.0..110.0).contains(&mean), "mean {mean}");
+}
+
+/// The host's own draws, standardised, pass the same independence and spread checks as burn's
+/// (`draws.rs`), within one chunk and across two chunks (a repeated seed would show).
+#[test]
+fn host_draws_are_independent_with_the_posterior_spread() {
+    let device = device(35);
+    let model = load_embedded(&device).unwrap();
+    let host = HostNetwork::new(&model).unwrap();
+    let posterior = draws::posterior(&model).map(|(mu, sigma)| (mu.into_data(), sigma.into_data()));
+    let (mut first, mut second) = (HostDraws::default(), HostDraws::default());
+    host.redraw(&mut first, 24, &device).unwrap();
+    host.redraw(&mut second, 24, &device).unwrap();
+    assert_eq!(first.len(), 24);
+    let joined: [Vec<f32>; 3] =
+        std::array::from_fn(|i| [first.kernels()[i], second.kernels()[i]].concat());
+    let data = joined.map(|v| {
+        let len = v.len();
+        TensorData::new(v, [len])
+    });
+    for layer in draws::layers(data, posterior, 48) {
+        draws::assert_independent(&layer);
+    }
+}
+
+/// The host's heights (its own draws) have the distribution of burn's batched pass (burn's
+/// draws), and the comparison has power: half the weight noise fails it.
+#[test]
+fn host_heights_have_the_distribution_of_burns_draws() {
+    use bayes_ruler_core::inference::sample_chunk;
+    use bayes_ruler_core::stats::ks_two_sample;
+    let device = device(36);
+    let model = load_embedded(&device).unwrap();
+    let host = HostNetwork::new(&model).unwrap();
+    let pixels = demo_silhouette().into_pixels();
+    let input = ModelInput::new(&model, &pixels, &device).unwrap();
+    let (mut on_host, mut by_burn) = (Vec::new(), Vec::new());
+    while on_host.len() < 3000 {
+        on_host.extend(sample_chunk_on_host(&host, &input, 32, &device).unwrap());
+        let chunk = sample_chunk(&model, &input, 32).into_data();
+        by_burn.extend(chunk.try_into_vec::<f32>().unwrap());
+    }
+    let (d, p) = ks_two_sample(&on_host, &by_burn);
+    assert!(p > 1e-3, "host vs burn: KS D = {d:.3}, p = {p:.2e}");
+    let mean = on_host.iter().sum::<f32>() / on_host.len() as f32;
+    let narrow: Vec<f32> = on_host.iter().map(|h| mean + 0.8 * (h - mean)).collect();
+    let (d, p) = ks_two_sample(&narrow, &by_burn);
+    assert!(
+        p < 1e-6,
+        "a narrower sample passed: D = {d:.3}, p = {p:.2e}"
+    );
 }

@@ -120,7 +120,7 @@ impl Inner {
             }
             let size = compute.chunk(run.chunk).min(n - samples.len());
             let added = match &compute.host {
-                Some(host) => sample_chunk_on_host(&compute.model, host, &input, size).js()?,
+                Some(host) => sample_chunk_on_host(host, &input, size, &compute.device).js()?,
                 None => {
                     let heights = sample_chunk(&compute.model, &input, size);
                     let data = match heights.into_data_async().await {

@@ -72,7 +72,7 @@ pub fn sample_heights(
     let mut heights = Vec::with_capacity(n);
     for size in chunk_sizes(n, DEFAULT_CHUNK) {
         heights.extend(match &host {
-            Some(host) => sample_chunk_on_host(model, host, &input, size)?,
+            Some(host) => sample_chunk_on_host(host, &input, size, device)?,
             None => read_floats(sample_chunk(model, &input, size).into_data())?,
         });
     }
@@ -91,7 +91,7 @@ pub async fn sample_heights_async(
     let mut heights = Vec::with_capacity(n);
     for size in chunk_sizes(n, DEFAULT_CHUNK) {
         if let Some(host) = &host {
-            heights.extend(sample_chunk_on_host(model, host, &input, size)?);
+            heights.extend(sample_chunk_on_host(host, &input, size, device)?);
             continue;
         }
         let data = sample_chunk(model, &input, size)

@@ -74,12 +74,12 @@ pub(super) fn layer1(net: &HostNetwork, crop: &HostCrop, kernels: &[f32], delta:
     }
 }
 
-/// conv(D) for one draw: `[c2, rows + 2r, width]` (columns past cols + 2r are unused), from the
-/// draw's `[c2, c1, k, k]` kernels.
+/// conv(D) for one draw: `[c2, out_rows, stride(out_cols)]` (each row padded to whole blocks)
+/// from the draw's `[c2, c1, k, k]` kernels.
 pub(super) fn layer2(
     net: &HostNetwork,
     delta: &Layer2Input,
-    out_rows: usize,
+    (out_rows, out_cols): (usize, usize),
     kernels: &[f32],
     out: &mut [f32],
 ) {
@@ -91,18 +91,25 @@ pub(super) fn layer2(
             c * delta.plane + (tap / k) * delta.width + tap % k
         })
         .collect();
-    let positions = out_rows * delta.width;
-    let stride = positions.next_multiple_of(LANES);
+    let row_stride = row_stride(out_cols);
+    let plane = out_rows * row_stride;
     for block in 0..net.conv2_bias.len() / ROWS {
         let rows = block_kernels(kernels, block, c1 * k * k);
-        for base in (0..positions).step_by(LANES) {
-            let acc = dot_block(&delta.data, base, &offsets, rows);
-            for (r, values) in acc.iter().enumerate() {
-                let at = (block * ROWS + r) * stride + base;
-                out[at..at + LANES].copy_from_slice(values);
+        for y in 0..out_rows {
+            for x0 in (0..out_cols).step_by(LANES) {
+                let acc = dot_block(&delta.data, y * delta.width + x0, &offsets, rows);
+                for (r, values) in acc.iter().enumerate() {
+                    let at = (block * ROWS + r) * plane + y * row_stride + x0;
+                    out[at..at + LANES].copy_from_slice(values);
+                }
             }
         }
     }
+}
+
+/// Floats per row of layer 2's output: `cols` rounded up to whole blocks.
+pub(super) fn row_stride(cols: usize) -> usize {
+    cols.next_multiple_of(LANES)
 }
 
 /// The figure's change to layer 2 for one draw: `values[o]` is a `[rows, width]` map whose

@@ -1,19 +1,25 @@
 //! Exact sampling on the CPU with the project's own kernels instead of burn's general ones: the
-//! same draws (burn's, from the same posterior) and the same arithmetic as [`forward_draws`]
-//! (background skipped), a draw at a time on flat buffers that stay in cache, with one
-//! vectorised inner loop (`block.rs`) for both convolutions. In the browser this is the CPU
-//! path (the workers' and the page's); natively, `sample_heights` on the CPU.
+//! weights drawn in the kernels' layout (`draws.rs`), then the same arithmetic as
+//! [`forward_draws`] (background skipped), a draw at a time on flat buffers that stay in cache,
+//! with one vectorised inner loop (`block.rs`) for both convolutions. In the browser this is the
+//! CPU path (the workers' and the page's); natively, `sample_heights` on the CPU. Given burn's
+//! draws ([`HostDraws::read`]) it computes burn's heights, draw for draw (tested).
 //!
 //! [`forward_draws`]: super::forward_draws
 
 mod block;
+mod draws;
 mod layers;
 
-use super::{ModelInput, WeightDraws, read_floats};
+use super::{ModelInput, read_floats};
+use burn::tensor::Device;
+
 use crate::error::RulerError;
 use crate::model::BayesianCnn;
 use block::{MARGIN, ROWS};
-use layers::{Change, Layer2Input, head, layer1, layer2};
+pub use draws::HostDraws;
+use draws::{Posterior, chunk_seed};
+use layers::{Change, Layer2Input, head, layer1, layer2, row_stride};
 
 /// The network's fixed parts in host memory: biases, shapes and the output's offset and scale.
 #[derive(Debug, Clone)]
@@ -27,6 +33,7 @@ pub struct HostNetwork {
     cells: usize,
     output_offset: f32,
     output_scale: f32,
+    posterior: [Posterior; 3],
 }
 
 /// The zero-padded image under the figure's first-layer cells, flat and row-major (as
@@ -82,27 +89,6 @@ impl HostCrop {
     }
 }
 
-/// `n` weight draws in host memory, each kernel's draws one after another.
-#[derive(Debug, Clone)]
-pub struct HostDraws {
-    n: usize,
-    conv1: Vec<f32>,
-    conv2: Vec<f32>,
-    dense: Vec<f32>,
-}
-
-impl HostDraws {
-    /// Reads the draws (immediate for burn's CPU backend, in the browser too).
-    pub fn read(draws: &WeightDraws) -> Result<Self, RulerError> {
-        Ok(Self {
-            n: draws.len(),
-            conv1: read_floats(draws.conv1.to_data())?,
-            conv2: read_floats(draws.conv2.to_data())?,
-            dense: read_floats(draws.dense.to_data())?,
-        })
-    }
-}
-
 impl HostNetwork {
     /// The fixed parts of `model` (on burn's CPU backend, where reading them is immediate).
     /// Refuses layouts the kernels do not cover: one input channel, a single output, filter
@@ -128,6 +114,7 @@ impl HostNetwork {
             cells: model.input_side() / model.pool,
             output_offset: model.output_offset as f32,
             output_scale: model.output_scale as f32,
+            posterior: Posterior::of(model)?,
         })
     }
 
@@ -140,10 +127,10 @@ impl HostNetwork {
         let features = draws.dense.len() / draws.n.max(1);
         let crop = input.host_crop();
         let mut delta = crop.map(|c| Layer2Input::new(c1, c.rows, c.cols, reach));
-        let out_rows = crop.map_or(0, |c| c.rows + 2 * reach);
-        let stride = delta
-            .as_ref()
-            .map_or(0, |d| (out_rows * d.width).next_multiple_of(block::LANES));
+        // Layer 2's outputs that the figure changes: r beyond its cells on every side.
+        let out_shape = crop.map_or((0, 0), |c| (c.rows + 2 * reach, c.cols + 2 * reach));
+        let width = row_stride(out_shape.1);
+        let stride = out_shape.0 * width;
         let mut out = vec![0.0f32; c2 * stride];
         (0..draws.n)
             .map(|i| {
@@ -152,15 +139,15 @@ impl HostNetwork {
                 let change = match (crop, delta.as_mut()) {
                     (Some(crop), Some(delta)) => {
                         layer1(self, crop, &draws.conv1[i * size1..][..size1], delta);
-                        layer2(self, delta, out_rows, conv2, &mut out);
+                        layer2(self, delta, out_shape, conv2, &mut out);
                         Some(Change {
                             values: &out,
                             stride,
                             row0: crop.row0 as isize - reach as isize,
                             col0: crop.col0 as isize - reach as isize,
-                            rows: out_rows,
-                            cols: crop.cols + 2 * reach,
-                            width: delta.width,
+                            rows: out_shape.0,
+                            cols: out_shape.1,
+                            width,
                         })
                     }
                     _ => None,
@@ -171,12 +158,28 @@ impl HostNetwork {
     }
 }
 
-/// Heights under `n` fresh independent weight draws, computed on the host.
+impl HostNetwork {
+    /// `n` fresh independent draws of every weight, into `draws`' buffers; the chunk's
+    /// generator is seeded from burn's RNG on `device`.
+    pub fn redraw(
+        &self,
+        draws: &mut HostDraws,
+        n: usize,
+        device: &Device,
+    ) -> Result<(), RulerError> {
+        draws.redraw(&self.posterior, n, chunk_seed(device)?);
+        Ok(())
+    }
+}
+
+/// Heights under `n` fresh independent weight draws, drawn and computed on the host.
 pub fn sample_chunk_on_host(
-    model: &BayesianCnn,
     host: &HostNetwork,
     input: &ModelInput,
     n: usize,
+    device: &Device,
 ) -> Result<Vec<f32>, RulerError> {
-    Ok(host.forward(input, &HostDraws::read(&WeightDraws::sample(model, n))?))
+    let mut draws = HostDraws::default();
+    host.redraw(&mut draws, n, device)?;
+    Ok(host.forward(input, &draws))
 }
