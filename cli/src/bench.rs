@@ -153,7 +153,7 @@ pub fn run(
     if let Some(host) = &host {
         let on_host = HostDraws::read(&draws)?;
         let s = time(repeats, || {
-            host.forward(&input, &on_host);
+            host.forward(&input, &on_host)?;
             Ok(())
         })?;
         rows.push(row(

@@ -34,7 +34,7 @@ fn assert_host_matches_burn(model: &BayesianCnn, device: &Device, draws: usize, 
             .into_data()
             .try_into_vec::<f32>()
             .unwrap();
-        let got = host.forward(&input, &on_host);
+        let got = host.forward(&input, &on_host).unwrap();
         assert_eq!(got.len(), expected.len(), "{what}, {name}");
         for (i, (&g, &e)) in got.iter().zip(&expected).enumerate() {
             assert!(
@@ -84,6 +84,15 @@ fn host_refuses_layouts_its_kernels_do_not_cover() {
         .init(&device);
     let error = HostNetwork::new(&odd).unwrap_err().to_string();
     assert!(error.contains("multiples of 4"), "{error}");
+    // Draws of another network's shapes are an error, not a panic.
+    let shipped = load_embedded(&device).unwrap();
+    let host = HostNetwork::new(&shipped).unwrap();
+    let small = BayesianCnnConfig::new().with_conv2_filters(8).init(&device);
+    let foreign = HostDraws::read(&WeightDraws::sample(&small, 2)).unwrap();
+    let pixels = demo_silhouette().into_pixels();
+    let input = ModelInput::new(&shipped, &pixels, &device).unwrap();
+    let error = host.forward(&input, &foreign).unwrap_err().to_string();
+    assert!(error.contains("do not fit this network"), "{error}");
 }
 
 #[test]

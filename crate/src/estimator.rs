@@ -31,8 +31,8 @@ struct Compute {
     model: BayesianCnn,
     backend: Backend,
     fallback_reason: Option<String>,
-    /// The CPU kernels, on the CPU backend.
-    host: Option<HostNetwork>,
+    /// The CPU kernels, on the CPU backend (shared: `sample` clones the `Compute`).
+    host: Option<Rc<HostNetwork>>,
 }
 
 struct Inner {
@@ -94,7 +94,7 @@ impl Inner {
         let device = cpu_device()?;
         let model = load_embedded(&device)?;
         let compute = Compute {
-            host: host_network_for(&model, &device),
+            host: host_network_for(&model, &device).map(Rc::new),
             model,
             device,
             backend: Backend::Cpu,
@@ -220,7 +220,7 @@ impl Estimator {
         Ok(Estimator {
             inner: Rc::new(Inner {
                 compute: RefCell::new(Compute {
-                    host: host_network_for(&model, &device),
+                    host: host_network_for(&model, &device).map(Rc::new),
                     device,
                     model,
                     backend,

@@ -37,6 +37,11 @@ impl Posterior {
         ])
     }
 
+    /// Weights of the kernel.
+    pub(super) fn len(&self) -> usize {
+        self.mu.len()
+    }
+
     /// `n` independent draws, one after another, into `out`.
     fn draw(&self, n: usize, rng: &mut SmallRng, out: &mut Vec<f32>) {
         out.clear();

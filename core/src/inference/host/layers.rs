@@ -161,7 +161,9 @@ fn background(net: &HostNetwork, kernels: &[f32]) -> Vec<f32> {
     values
 }
 
-/// The second pool and the dense layer for one draw: the height in pixels.
+/// The second pool and the dense layer for one draw: the height in pixels. Each channel's
+/// layer-2 map is written out whole (rows copied from one template per border class, the
+/// figure's change added row by row), then pooled: plain loops over contiguous rows.
 pub(super) fn head(
     net: &HostNetwork,
     conv2: &[f32],
@@ -174,6 +176,7 @@ pub(super) fn head(
     let pool = net.pool;
     let cells = net.cells;
     let pooled_side = cells / pool;
+    let used = pooled_side * pool;
     let background = background(net, conv2);
     let class = |i: usize| {
         if i < reach {
@@ -184,28 +187,47 @@ pub(super) fn head(
             reach
         }
     };
+    // The change's rows and columns inside 0 .. used, as ranges of layer 2 and of the change.
+    let clip = |first: isize, count: usize| {
+        let start = first.max(0) as usize;
+        let end = (first + count as isize).clamp(0, used as isize) as usize;
+        (start, end.max(start), (start as isize - first) as usize)
+    };
+    let mut templates = vec![0.0f32; side * used];
+    let mut map = vec![0.0f32; used * used];
+    let mut pooled_row = vec![0.0f32; used];
     let mut sum = net.dense_bias;
     for o in 0..net.conv2_bias.len() {
         let constants = &background[o * side * side..][..side * side];
-        for pi in 0..pooled_side {
-            for pj in 0..pooled_side {
-                let mut m = f32::NEG_INFINITY;
-                for y in pool * pi..pool * (pi + 1) {
-                    for x in pool * pj..pool * (pj + 1) {
-                        let mut value = constants[class(y) * side + class(x)];
-                        if let Some(c) = change {
-                            let (dy, dx) = (y as isize - c.row0, x as isize - c.col0);
-                            if (0..c.rows as isize).contains(&dy)
-                                && (0..c.cols as isize).contains(&dx)
-                            {
-                                value +=
-                                    c.values[o * c.stride + dy as usize * c.width + dx as usize];
-                            }
-                        }
-                        m = m.max(value);
-                    }
+        for (cy, template) in templates.chunks_exact_mut(used).enumerate() {
+            for (x, t) in template.iter_mut().enumerate() {
+                *t = constants[cy * side + class(x)];
+            }
+        }
+        for (y, row) in map.chunks_exact_mut(used).enumerate() {
+            row.copy_from_slice(&templates[class(y) * used..][..used]);
+        }
+        if let Some(c) = change {
+            let (y0, y1, dy0) = clip(c.row0, c.rows);
+            let (x0, x1, dx0) = clip(c.col0, c.cols);
+            for y in y0..y1 {
+                let from = &c.values[o * c.stride + (y - y0 + dy0) * c.width + dx0..][..x1 - x0];
+                for (m, &d) in map[y * used + x0..y * used + x1].iter_mut().zip(from) {
+                    *m += d;
                 }
-                sum += m.max(0.0) * dense[(o * pooled_side + pi) * pooled_side + pj];
+            }
+        }
+        let weights = &dense[o * pooled_side * pooled_side..][..pooled_side * pooled_side];
+        for (pi, band) in map.chunks_exact(pool * used).enumerate() {
+            pooled_row.copy_from_slice(&band[..used]);
+            for row in band.chunks_exact(used).skip(1) {
+                for (p, &v) in pooled_row.iter_mut().zip(row) {
+                    *p = p.max(v);
+                }
+            }
+            for (pj, cell) in pooled_row.chunks_exact(pool).enumerate() {
+                let m = cell.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                sum += m.max(0.0) * weights[pi * pooled_side + pj];
             }
         }
     }

@@ -118,13 +118,37 @@ impl HostNetwork {
         })
     }
 
+    /// `n` fresh independent draws of every weight, into `draws`' buffers; the chunk's
+    /// generator is seeded from burn's RNG on `device`.
+    pub fn redraw(
+        &self,
+        draws: &mut HostDraws,
+        n: usize,
+        device: &Device,
+    ) -> Result<(), RulerError> {
+        draws.redraw(&self.posterior, n, chunk_seed(device)?);
+        Ok(())
+    }
+
     /// Heights under each of `draws`, exactly as `forward_draws` computes them (up to rounding).
-    pub fn forward(&self, input: &ModelInput, draws: &HostDraws) -> Vec<f32> {
+    /// Draws of another network's shapes are refused.
+    pub fn forward(&self, input: &ModelInput, draws: &HostDraws) -> Result<Vec<f32>, RulerError> {
         let k = self.kernel;
         let reach = k / 2;
         let (c1, c2) = (self.conv1_bias.len(), self.conv2_bias.len());
         let (size1, size2) = (c1 * k * k, c2 * c1 * k * k);
-        let features = draws.dense.len() / draws.n.max(1);
+        let features = self.posterior[2].len();
+        let n = draws.n;
+        if [draws.conv1.len(), draws.conv2.len(), draws.dense.len()]
+            != [n * size1, n * size2, n * features]
+        {
+            return Err(RulerError::InvalidInput(format!(
+                "{n} draws of {} + {} + {} weights do not fit this network ({size1} + {size2} + {features} per draw)",
+                draws.conv1.len(),
+                draws.conv2.len(),
+                draws.dense.len()
+            )));
+        }
         let crop = input.host_crop();
         let mut delta = crop.map(|c| Layer2Input::new(c1, c.rows, c.cols, reach));
         // Layer 2's outputs that the figure changes: r beyond its cells on every side.
@@ -132,7 +156,7 @@ impl HostNetwork {
         let width = row_stride(out_shape.1);
         let stride = out_shape.0 * width;
         let mut out = vec![0.0f32; c2 * stride];
-        (0..draws.n)
+        let heights = (0..n)
             .map(|i| {
                 let conv2 = &draws.conv2[i * size2..][..size2];
                 let dense = &draws.dense[i * features..][..features];
@@ -154,21 +178,8 @@ impl HostNetwork {
                 };
                 head(self, conv2, dense, change.as_ref())
             })
-            .collect()
-    }
-}
-
-impl HostNetwork {
-    /// `n` fresh independent draws of every weight, into `draws`' buffers; the chunk's
-    /// generator is seeded from burn's RNG on `device`.
-    pub fn redraw(
-        &self,
-        draws: &mut HostDraws,
-        n: usize,
-        device: &Device,
-    ) -> Result<(), RulerError> {
-        draws.redraw(&self.posterior, n, chunk_seed(device)?);
-        Ok(())
+            .collect::<Vec<_>>();
+        Ok(heights)
     }
 }
 
@@ -181,5 +192,5 @@ pub fn sample_chunk_on_host(
 ) -> Result<Vec<f32>, RulerError> {
     let mut draws = HostDraws::default();
     host.redraw(&mut draws, n, device)?;
-    Ok(host.forward(input, &draws))
+    host.forward(input, &draws)
 }
