@@ -246,6 +246,27 @@ fn the_strangers_report_covers_every_set_and_does_not_depend_on_the_split() {
     // 10·K children (only 6 here) and K of each of the 19 out-of-distribution sets.
     assert_eq!(c["images"], 6 + 19);
     assert_eq!(c["passes"], serde_json::json!([8, 4, 12]));
+    // The candidate rule's ranges sit inside the shipped ones: it can only decide more, so per
+    // set it is never less often confident or uncertain, never more often undecided.
+    let narrow = report["narrower_rule"]["sets"].as_array().unwrap();
+    assert_eq!(narrow.len(), sets.len());
+    for (wide, narrow) in sets.iter().zip(narrow) {
+        assert_eq!(wide["set"], narrow["set"]);
+        let share = |row: &serde_json::Value, k: &str| row["verdicts"][k].as_f64().unwrap();
+        assert!(
+            share(narrow, "confident") >= share(wide, "confident"),
+            "{narrow} vs {wide}"
+        );
+        assert!(
+            share(narrow, "uncertain") >= share(wide, "uncertain"),
+            "{narrow} vs {wide}"
+        );
+        assert!(
+            share(narrow, "undecided") <= share(wide, "undecided"),
+            "{narrow} vs {wide}"
+        );
+    }
+    assert_eq!(report["narrower_rule"]["consistency"]["images"], 6 + 19);
     let written = std::fs::read_to_string(dir.join("strangers.json")).unwrap();
     assert_eq!(written.trim(), one.trim());
 

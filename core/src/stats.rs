@@ -51,9 +51,14 @@ const RANGE_Z: f64 = 1.96;
 
 /// The ~95% range of quantile `q` of sorted samples (see [`QuantileRanges`]).
 pub fn quantile_range_sorted(sorted: &[f64], q: f64) -> [f64; 2] {
+    quantile_range_sorted_at(sorted, q, RANGE_Z)
+}
+
+/// The range of quantile `q` of sorted samples at `z` binomial standard errors of its rank.
+pub fn quantile_range_sorted_at(sorted: &[f64], q: f64, z: f64) -> [f64; 2] {
     debug_assert!(!sorted.is_empty());
     let n = sorted.len() as f64;
-    let half = RANGE_Z * (n * q * (1.0 - q)).sqrt();
+    let half = z * (n * q * (1.0 - q)).sqrt();
     let last = sorted.len() - 1;
     let lo = ((n * q - half).floor().max(0.0) as usize).min(last);
     let hi = ((n * q + half).ceil().max(0.0) as usize).min(last);
@@ -63,10 +68,15 @@ pub fn quantile_range_sorted(sorted: &[f64], q: f64) -> [f64; 2] {
 impl QuantileRanges {
     /// The ranges of sorted samples.
     pub fn of_sorted(sorted: &[f64]) -> Self {
+        Self::of_sorted_at(sorted, RANGE_Z)
+    }
+
+    /// The ranges of sorted samples at `z` standard errors (the shipped rule: 1.96).
+    pub fn of_sorted_at(sorted: &[f64], z: f64) -> Self {
         QuantileRanges {
-            low: quantile_range_sorted(sorted, 0.05),
-            median: quantile_range_sorted(sorted, 0.5),
-            high: quantile_range_sorted(sorted, 0.95),
+            low: quantile_range_sorted_at(sorted, 0.05, z),
+            median: quantile_range_sorted_at(sorted, 0.5, z),
+            high: quantile_range_sorted_at(sorted, 0.95, z),
         }
     }
 }

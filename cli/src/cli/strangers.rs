@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::pool::{EVAL_SEED, Job, Plan, assess_all};
 use super::{count, load_weights, passes, sampling_seed, weights_name, write};
-use crate::evaluate::{Assessment, auroc, auroc_standard_error};
+use crate::evaluate::{Assessment, NARROW_RANGE_Z, auroc, auroc_standard_error};
 use bayes_ruler_core::error::RulerError;
-use bayes_ruler_core::verdict::{Reason, Threshold, decide};
+use bayes_ruler_core::verdict::{Reason, Spread, Threshold, decide};
 use bayes_ruler_silhouettes::Category;
 use bayes_ruler_silhouettes::constants::DATA_SEED;
 use bayes_ruler_silhouettes::dataset::{test_cats, test_children, test_spiders, test_strangers};
@@ -113,10 +113,13 @@ impl StrangersArgs {
     }
 }
 
-fn verdict_counts(results: &[Assessment], threshold: &Threshold) -> serde_json::Value {
+/// How a rule reads an assessment: the shipped ranges or the candidate's narrower ones.
+type Read = fn(&Assessment) -> Spread;
+
+fn verdict_counts(results: &[Assessment], threshold: &Threshold, read: Read) -> serde_json::Value {
     let (mut confident, mut undecided, mut uncertain, mut outside) = (0, 0, 0, 0);
     for a in results {
-        let d = decide(&a.spread(), threshold);
+        let d = decide(&read(a), threshold);
         match d.verdict {
             "confident" => confident += 1,
             "undecided" => undecided += 1,
@@ -149,6 +152,7 @@ fn rows(
     sets: &[Vec<Example>],
     results: &[Vec<Assessment>],
     threshold: &Threshold,
+    read: Read,
 ) -> Vec<serde_json::Value> {
     let scores = |set: &[Assessment]| -> Vec<f64> {
         set.iter()
@@ -168,7 +172,7 @@ fn rows(
             let mut row = serde_json::json!({
                 "set": kind_name(set[0].kind),
                 "median_score": median(&set_scores),
-                "verdicts": verdict_counts(res, threshold),
+                "verdicts": verdict_counts(res, threshold, read),
             });
             if i > 0 && !kid_scores.is_empty() {
                 let a = auroc(&set_scores, &kid_scores);
@@ -183,13 +187,17 @@ fn rows(
 
 /// The verdicts of the same images at several pass counts: the share that agree exactly, and
 /// the share that contradict (confident at one count, uncertain at another).
-fn consistency(runs: &[(usize, Vec<Vec<Assessment>>)], threshold: &Threshold) -> serde_json::Value {
+fn consistency(
+    runs: &[(usize, Vec<Vec<Assessment>>)],
+    threshold: &Threshold,
+    read: Read,
+) -> serde_json::Value {
     let verdicts: Vec<Vec<&str>> = runs
         .iter()
         .map(|(_, sets)| {
             sets.iter()
                 .flatten()
-                .map(|a| decide(&a.spread(), threshold).verdict)
+                .map(|a| decide(&read(a), threshold).verdict)
                 .collect()
         })
         .collect();
@@ -208,9 +216,22 @@ fn consistency(runs: &[(usize, Vec<Vec<Assessment>>)], threshold: &Threshold) ->
         "confident_at_one_count_and_uncertain_at_another": contradict as f64 / n,
         "verdicts_by_count": runs.iter().map(|(p, sets)| serde_json::json!({
             "passes": p,
-            "all": verdict_counts(&sets.iter().flatten().cloned().collect::<Vec<_>>(), threshold),
+            "all": verdict_counts(&sets.iter().flatten().cloned().collect::<Vec<_>>(), threshold, read),
         })).collect::<Vec<_>>(),
     })
+}
+
+/// The mean detection ("uncertain") over the categories (the rows after children, spiders and
+/// cats) and the weakest category.
+fn detection(table: &[serde_json::Value]) -> (f64, Option<serde_json::Value>) {
+    let categories: Vec<&serde_json::Value> = table.iter().skip(3).collect();
+    let rate = |row: &serde_json::Value| row["verdicts"]["uncertain"].as_f64().unwrap_or(0.0);
+    let mean = categories.iter().map(|r| rate(r)).sum::<f64>() / categories.len().max(1) as f64;
+    let weakest = categories
+        .iter()
+        .min_by(|a, b| rate(a).total_cmp(&rate(b)))
+        .map(|r| serde_json::json!({"set": r["set"], "detection": rate(r)}));
+    (mean, weakest)
 }
 
 pub(super) fn strangers(args: &StrangersArgs) -> Result<(), RulerError> {
@@ -227,7 +248,8 @@ pub(super) fn strangers(args: &StrangersArgs) -> Result<(), RulerError> {
         &device,
         (&Job::Strangers(args.clone()), plan),
     )?;
-    let table = rows(&sets, &results, &threshold);
+    let table = rows(&sets, &results, &threshold, Assessment::spread);
+    let narrow_table = rows(&sets, &results, &threshold, Assessment::narrow_spread);
     // The consistency subset: the same first images, at the other pass counts with seeds of
     // their own, and at `passes` from the main run.
     let mut runs = Vec::new();
@@ -257,14 +279,14 @@ pub(super) fn strangers(args: &StrangersArgs) -> Result<(), RulerError> {
             runs.push((other, assess_all(&model, &subset, &device, (&job, plan))?));
         }
     }
-    let categories: Vec<&serde_json::Value> = table.iter().skip(3).collect();
-    let rate = |row: &serde_json::Value| row["verdicts"]["uncertain"].as_f64().unwrap_or(0.0);
-    let mean_detection =
-        categories.iter().map(|r| rate(r)).sum::<f64>() / categories.len().max(1) as f64;
-    let weakest = categories
-        .iter()
-        .min_by(|a, b| rate(a).total_cmp(&rate(b)))
-        .map(|r| serde_json::json!({"set": r["set"], "detection": rate(r)}));
+    let (mean_detection, weakest) = detection(&table);
+    let consistency_of = |read: Read| {
+        if runs.is_empty() {
+            serde_json::Value::Null
+        } else {
+            consistency(&runs, &threshold, read)
+        }
+    };
     let report = serde_json::json!({
         "weights": weights_name(args.weights.as_deref()),
         "data_seed": DATA_SEED,
@@ -274,7 +296,13 @@ pub(super) fn strangers(args: &StrangersArgs) -> Result<(), RulerError> {
         "categories_mean_detection": mean_detection,
         "weakest_category": weakest,
         "sets": table,
-        "consistency": if runs.is_empty() { serde_json::Value::Null } else { consistency(&runs, &threshold) },
+        "consistency": consistency_of(Assessment::spread),
+        "narrower_rule": {
+            "rule": format!("the same with each quantile's order-statistic range at z = 1.96/√2 = {NARROW_RANGE_Z:.3} instead of 1.96 (a candidate, registered in trained/README.md; not what the page uses)"),
+            "categories_mean_detection": detection(&narrow_table).0,
+            "sets": narrow_table,
+            "consistency": consistency_of(Assessment::narrow_spread),
+        },
     });
     let text = serde_json::to_string_pretty(&report).unwrap_or_default();
     let dir = &args.report_dir;
