@@ -104,6 +104,32 @@ impl Inner {
         Ok(compute)
     }
 
+    /// One chunk of `size` heights as burn tensor operations on `compute`'s device; `None` when
+    /// WebGPU was lost and `compute` and `input` moved to the CPU, where the chunk is drawn again
+    /// (the heights so far are exact draws too).
+    async fn device_chunk(
+        &self,
+        compute: &mut Compute,
+        input: &mut ModelInput,
+        pixels: &[f32],
+        size: usize,
+    ) -> Result<Option<Vec<f32>>, JsValue> {
+        match sample_chunk(&compute.model, input, size)
+            .into_data_async()
+            .await
+        {
+            Ok(data) => Ok(Some(read_floats(data).js()?)),
+            Err(e) if compute.backend == Backend::WebGpu => {
+                *compute = self.fall_back_to_cpu(&one_line(&format!("{e:?}"))).js()?;
+                *input = ModelInput::new(&compute.model, pixels, &compute.device).js()?;
+                Ok(None)
+            }
+            Err(e) => Err(js_error(RulerError::Device(format!(
+                "failed to read the samples: {e:?}"
+            )))),
+        }
+    }
+
     /// `n` exact passes, a chunk per device call; partial results go to `onProgress`.
     async fn sample(
         &self,
@@ -119,27 +145,15 @@ impl Inner {
                 return Err(cancelled());
             }
             let size = compute.chunk(run.chunk).min(n - samples.len());
-            let added = match &compute.host {
-                Some(host) => sample_chunk_on_host(host, &input, size, &compute.device).js()?,
-                None => {
-                    let heights = sample_chunk(&compute.model, &input, size);
-                    let data = match heights.into_data_async().await {
-                        Ok(data) => data,
-                        Err(e) if compute.backend == Backend::WebGpu => {
-                            // This chunk again on the CPU: the heights so far are exact draws too.
-                            compute = self.fall_back_to_cpu(&one_line(&format!("{e:?}"))).js()?;
-                            input =
-                                ModelInput::new(&compute.model, pixels, &compute.device).js()?;
-                            continue;
-                        }
-                        Err(e) => {
-                            return Err(js_error(RulerError::Device(format!(
-                                "failed to read the samples: {e:?}"
-                            ))));
-                        }
-                    };
-                    read_floats(data).js()?
-                }
+            let added = match compute.host.clone() {
+                Some(host) => sample_chunk_on_host(&host, &input, size, &compute.device).js()?,
+                None => match self
+                    .device_chunk(&mut compute, &mut input, pixels, size)
+                    .await?
+                {
+                    Some(heights) => heights,
+                    None => continue,
+                },
             };
             samples.extend_from_slice(&added);
             if let Some(callback) = &run.on_progress {
