@@ -3,9 +3,8 @@
 
 use bayes_ruler_core::BayesianCnnConfig;
 use bayes_ruler_core::inference::{
-    HostDraws, HostNetwork, ModelInput, WeightDraws, forward_draws, sample_chunk_on_host,
+    HostDraws, HostNetwork, ModelInput, WeightDraws, sample_chunk_on_host,
 };
-use bayes_ruler_core::model::BayesianCnn;
 use bayes_ruler_core::weights::load_embedded;
 use bayes_ruler_silhouettes::demo_silhouette;
 use burn::module::Param;
@@ -13,36 +12,16 @@ use burn::tensor::{Device, Distribution, Tensor, TensorData};
 
 #[path = "common/draws.rs"]
 mod draws;
+#[path = "common/host_check.rs"]
+mod host_check;
 #[path = "common/images.rs"]
 mod images;
-use images::test_images;
+use host_check::assert_host_matches_burn;
 
 fn device(seed: u64) -> Device {
     let device = Device::flex();
     device.seed(seed);
     device
-}
-
-/// Every test image, `draws` draws: the host's heights against burn's, within float rounding.
-fn assert_host_matches_burn(model: &BayesianCnn, device: &Device, draws: usize, what: &str) {
-    let host = HostNetwork::new(model).unwrap();
-    let draws = WeightDraws::sample(model, draws);
-    let on_host = HostDraws::read(&draws).unwrap();
-    for (name, pixels) in test_images() {
-        let input = ModelInput::new(model, &pixels, device).unwrap();
-        let expected = forward_draws(model, &input, &draws)
-            .into_data()
-            .try_into_vec::<f32>()
-            .unwrap();
-        let got = host.forward(&input, &on_host).unwrap();
-        assert_eq!(got.len(), expected.len(), "{what}, {name}");
-        for (i, (&g, &e)) in got.iter().zip(&expected).enumerate() {
-            assert!(
-                (g - e).abs() <= 1e-4 * e.abs().max(1.0),
-                "{what}, {name}, draw {i}: host {g} vs burn {e}"
-            );
-        }
-    }
 }
 
 #[test]

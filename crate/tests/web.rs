@@ -5,6 +5,8 @@
 
 #[path = "common/browser.rs"]
 mod browser;
+#[path = "../../core/tests/common/host_check.rs"]
+mod host_check;
 #[path = "../../core/tests/common/images.rs"]
 mod images;
 
@@ -31,30 +33,10 @@ async fn cpu_estimator_predicts_the_demo_silhouette() {
 /// The CPU kernels as compiled for wasm SIMD compute what burn's pass computes, draw for draw.
 #[wasm_bindgen_test]
 fn cpu_kernels_equal_burns_pass_in_the_browser() {
-    use bayes_ruler_core::inference::{
-        HostDraws, HostNetwork, ModelInput, WeightDraws, forward_draws,
-    };
     let device = burn::tensor::Device::flex();
     device.seed(41);
     let model = bayes_ruler_core::weights::load_embedded(&device).unwrap();
-    let host = HostNetwork::new(&model).unwrap();
-    let draws = WeightDraws::sample(&model, 4);
-    let on_host = HostDraws::read(&draws).unwrap();
-    for (name, pixels) in images::test_images() {
-        let input = ModelInput::new(&model, &pixels, &device).unwrap();
-        let expected = forward_draws(&model, &input, &draws)
-            .into_data()
-            .try_into_vec::<f32>()
-            .unwrap();
-        let got = host.forward(&input, &on_host).unwrap();
-        assert_eq!(got.len(), 4, "{name}");
-        for (g, e) in got.iter().zip(&expected) {
-            assert!(
-                (g - e).abs() <= 1e-4 * e.abs().max(1.0),
-                "{name}: {g} vs {e}"
-            );
-        }
-    }
+    host_check::assert_host_matches_burn(&model, &device, 4, "in the browser");
 }
 
 #[wasm_bindgen_test]

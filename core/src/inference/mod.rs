@@ -1,8 +1,9 @@
 //! Exact Monte-Carlo inference: `n` passes, each with its own independent draw of every weight,
 //! computed in a few batched device calls instead of `n` separate ones.
 //!
-//! On burn's CPU backend the passes run on the project's own kernels (`host/`: the same draws and
-//! arithmetic, faster than burn's general ones); elsewhere, as burn tensor operations:
+//! On burn's CPU backend the passes run on the project's own kernels (`host/`: the weights drawn
+//! in their layout, the same arithmetic, faster than burn's general ones); elsewhere, as burn
+//! tensor operations:
 //! the image is the same for every pass, so the first layer is one convolution of the image with
 //! the `n` stacked kernel draws; the second is a grouped convolution (one group per draw); the
 //! dense layer is a batched matrix product. On a GPU with large chunks both convolutions run
