@@ -31,15 +31,7 @@ pub struct Assessment {
     /// Monte-Carlo ranges of the quantiles (absent in records made before 2026-12-02).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ranges: Option<QuantileRanges>,
-    /// The same ranges at z = [`NARROW_RANGE_Z`] (the candidate rule `strangers` reports
-    /// beside the shipped one).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub narrow_ranges: Option<QuantileRanges>,
 }
-
-/// z of the candidate verdict rule's ranges: 1.96/√2, so that the corners of two independent
-/// quantiles' ranges cover ~95% jointly (the shipped 1.96 per quantile gives ~99.8%).
-pub const NARROW_RANGE_Z: f64 = 1.96 / std::f64::consts::SQRT_2;
 
 impl Assessment {
     /// The same read with every sample `offset` px lower (what a network recentred by `offset`
@@ -55,7 +47,6 @@ impl Assessment {
             median: self.median - offset,
             ci90: [self.ci90[0] - offset, self.ci90[1] - offset],
             ranges: self.ranges.map(shift),
-            narrow_ranges: self.narrow_ranges.map(shift),
             ..self.clone()
         }
     }
@@ -68,14 +59,6 @@ impl Assessment {
             median: self.median,
             ci90: self.ci90,
             ranges: self.ranges,
-        }
-    }
-
-    /// What the candidate rule reads: the spread with the narrower ranges.
-    pub fn narrow_spread(&self) -> Spread {
-        Spread {
-            ranges: self.narrow_ranges,
-            ..self.spread()
         }
     }
 }
@@ -102,8 +85,6 @@ pub fn assess_one(
 ) -> Result<Assessment, RulerError> {
     let samples = sample_heights(model, &example.pixels, passes, device)?;
     let s = Summary::of(&samples).ok_or_else(|| RulerError::Device("non-finite heights".into()))?;
-    let mut sorted: Vec<f64> = samples.iter().map(|&x| x as f64).collect();
-    sorted.sort_by(f64::total_cmp);
     Ok(Assessment {
         height: example.height,
         is_child: matches!(example.kind, Kind::Child(_)),
@@ -113,7 +94,6 @@ pub fn assess_one(
         ci90: s.ci90,
         mode_share: mode_share(&samples),
         ranges: Some(s.ranges),
-        narrow_ranges: Some(QuantileRanges::of_sorted_at(&sorted, NARROW_RANGE_Z)),
     })
 }
 

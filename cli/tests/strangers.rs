@@ -170,13 +170,16 @@ fn a_mean_outside_the_frame_is_never_confident() {
     assert_eq!(decide(&Spread::of(&inside), &t).verdict, "confident");
 }
 
+/// Each quantile's range holds its true value ~83% of the time (z = 1.96/√2), and the width
+/// read from two ends' opposite corners holds the true width ~95% of the time: what the
+/// verdict's range of the score is built on.
 #[test]
-fn quantile_ranges_hold_the_true_quantile_about_95_percent_of_the_time() {
+fn quantile_ranges_hold_the_true_quantile_about_83_and_the_width_about_95_percent_of_the_time() {
     use bayes_ruler_silhouettes::Rng;
-    // Uniform(0, 1) samples: the true 5% quantile is 0.05. Deterministic by seed.
+    // Uniform(0, 1) samples: the true 5% quantile is 0.05, the 90% width 0.9. Deterministic.
     let mut rng = Rng::new(11);
     let trials = 400;
-    let mut inside = [0usize; 3];
+    let (mut inside, mut width_inside) = ([0usize; 3], 0usize);
     for _ in 0..trials {
         let samples: Vec<f32> = (0..1000).map(|_| rng.unit()).collect();
         let r = Summary::of(&samples).unwrap().ranges;
@@ -186,13 +189,17 @@ fn quantile_ranges_hold_the_true_quantile_about_95_percent_of_the_time() {
         {
             inside[k] += usize::from(range[0] <= truth && truth <= range[1]);
         }
+        let width = [r.high[0] - r.low[1], r.high[1] - r.low[0]];
+        width_inside += usize::from(width[0] <= 0.9 && 0.9 <= width[1]);
     }
+    // The order statistics round outwards, so a little more than nominal; 400 trials put the
+    // binomial noise at ±1.9 points for 83%, ±1.1 for 95%.
     for k in inside {
         let rate = k as f64 / trials as f64;
-        // 95% nominal; the order statistics round outwards, so a little more. 400 trials put
-        // the binomial noise at ±1.1 points.
-        assert!((0.92..=0.995).contains(&rate), "coverage {rate}");
+        assert!((0.79..=0.90).contains(&rate), "a quantile's coverage {rate}");
     }
+    let rate = width_inside as f64 / trials as f64;
+    assert!((0.92..=0.995).contains(&rate), "the width's coverage {rate}");
 }
 
 /// `strangers` reports every set and the consistency of its first images across pass counts,
@@ -246,27 +253,6 @@ fn the_strangers_report_covers_every_set_and_does_not_depend_on_the_split() {
     // 10·K children (only 6 here) and K of each of the 19 out-of-distribution sets.
     assert_eq!(c["images"], 6 + 19);
     assert_eq!(c["passes"], serde_json::json!([8, 4, 12]));
-    // The candidate rule's ranges sit inside the shipped ones: it can only decide more, so per
-    // set it is never less often confident or uncertain, never more often undecided.
-    let narrow = report["narrower_rule"]["sets"].as_array().unwrap();
-    assert_eq!(narrow.len(), sets.len());
-    for (wide, narrow) in sets.iter().zip(narrow) {
-        assert_eq!(wide["set"], narrow["set"]);
-        let share = |row: &serde_json::Value, k: &str| row["verdicts"][k].as_f64().unwrap();
-        assert!(
-            share(narrow, "confident") >= share(wide, "confident"),
-            "{narrow} vs {wide}"
-        );
-        assert!(
-            share(narrow, "uncertain") >= share(wide, "uncertain"),
-            "{narrow} vs {wide}"
-        );
-        assert!(
-            share(narrow, "undecided") <= share(wide, "undecided"),
-            "{narrow} vs {wide}"
-        );
-    }
-    assert_eq!(report["narrower_rule"]["consistency"]["images"], 6 + 19);
     let written = std::fs::read_to_string(dir.join("strangers.json")).unwrap();
     assert_eq!(written.trim(), one.trim());
 

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::pool::{EVAL_SEED, Job, Plan, assess_all};
 use super::{count, load_weights, passes, sampling_seed, weights_name, write};
-use crate::evaluate::{Assessment, NARROW_RANGE_Z, auroc, auroc_standard_error};
+use crate::evaluate::{Assessment, auroc, auroc_standard_error};
 use bayes_ruler_core::error::RulerError;
-use bayes_ruler_core::verdict::{Reason, Spread, Threshold, decide};
+use bayes_ruler_core::verdict::{Reason, Threshold, decide};
 use bayes_ruler_silhouettes::Category;
 use bayes_ruler_silhouettes::constants::DATA_SEED;
 use bayes_ruler_silhouettes::dataset::{test_cats, test_children, test_spiders, test_strangers};
@@ -113,13 +113,10 @@ impl StrangersArgs {
     }
 }
 
-/// How a rule reads an assessment: the shipped ranges or the candidate's narrower ones.
-type Read = fn(&Assessment) -> Spread;
-
-fn verdict_counts(results: &[Assessment], threshold: &Threshold, read: Read) -> serde_json::Value {
+fn verdict_counts(results: &[Assessment], threshold: &Threshold) -> serde_json::Value {
     let (mut confident, mut undecided, mut uncertain, mut outside) = (0, 0, 0, 0);
     for a in results {
-        let d = decide(&read(a), threshold);
+        let d = decide(&a.spread(), threshold);
         match d.verdict {
             "confident" => confident += 1,
             "undecided" => undecided += 1,
@@ -152,7 +149,6 @@ fn rows(
     sets: &[Vec<Example>],
     results: &[Vec<Assessment>],
     threshold: &Threshold,
-    read: Read,
 ) -> Vec<serde_json::Value> {
     let scores = |set: &[Assessment]| -> Vec<f64> {
         set.iter()
@@ -172,7 +168,7 @@ fn rows(
             let mut row = serde_json::json!({
                 "set": kind_name(set[0].kind),
                 "median_score": median(&set_scores),
-                "verdicts": verdict_counts(res, threshold, read),
+                "verdicts": verdict_counts(res, threshold),
             });
             if i > 0 && !kid_scores.is_empty() {
                 let a = auroc(&set_scores, &kid_scores);
@@ -190,14 +186,13 @@ fn rows(
 fn consistency(
     runs: &[(usize, Vec<Vec<Assessment>>)],
     threshold: &Threshold,
-    read: Read,
 ) -> serde_json::Value {
     let verdicts: Vec<Vec<&str>> = runs
         .iter()
         .map(|(_, sets)| {
             sets.iter()
                 .flatten()
-                .map(|a| decide(&read(a), threshold).verdict)
+                .map(|a| decide(&a.spread(), threshold).verdict)
                 .collect()
         })
         .collect();
@@ -216,7 +211,7 @@ fn consistency(
         "confident_at_one_count_and_uncertain_at_another": contradict as f64 / n,
         "verdicts_by_count": runs.iter().map(|(p, sets)| serde_json::json!({
             "passes": p,
-            "all": verdict_counts(&sets.iter().flatten().cloned().collect::<Vec<_>>(), threshold, read),
+            "all": verdict_counts(&sets.iter().flatten().cloned().collect::<Vec<_>>(), threshold),
         })).collect::<Vec<_>>(),
     })
 }
@@ -248,8 +243,7 @@ pub(super) fn strangers(args: &StrangersArgs) -> Result<(), RulerError> {
         &device,
         (&Job::Strangers(args.clone()), plan),
     )?;
-    let table = rows(&sets, &results, &threshold, Assessment::spread);
-    let narrow_table = rows(&sets, &results, &threshold, Assessment::narrow_spread);
+    let table = rows(&sets, &results, &threshold);
     // The consistency subset: the same first images, at the other pass counts with seeds of
     // their own, and at `passes` from the main run.
     let mut runs = Vec::new();
@@ -280,29 +274,21 @@ pub(super) fn strangers(args: &StrangersArgs) -> Result<(), RulerError> {
         }
     }
     let (mean_detection, weakest) = detection(&table);
-    let consistency_of = |read: Read| {
-        if runs.is_empty() {
-            serde_json::Value::Null
-        } else {
-            consistency(&runs, &threshold, read)
-        }
+    let consistency = if runs.is_empty() {
+        serde_json::Value::Null
+    } else {
+        consistency(&runs, &threshold)
     };
     let report = serde_json::json!({
         "weights": weights_name(args.weights.as_deref()),
         "data_seed": DATA_SEED,
         "passes_per_image": passes,
         "threshold": threshold,
-        "rule": "confident: the spread score and all of its Monte-Carlo range (the 5%, 50% and 95% quantiles' ~95% order-statistic ranges) at most the threshold; uncertain: all of it above, or a mean outside 1–126 px; undecided: the range straddles the threshold. Detection = share uncertain.",
+        "rule": "confident: the spread score and all of its Monte-Carlo range (the 5%, 50% and 95% quantiles' order-statistic ranges at z = 1.96/√2, ~95% for the width) at most the threshold; uncertain: all of it above, or a mean outside 1–126 px; undecided: the range straddles the threshold. Detection = share uncertain.",
         "categories_mean_detection": mean_detection,
         "weakest_category": weakest,
         "sets": table,
-        "consistency": consistency_of(Assessment::spread),
-        "narrower_rule": {
-            "rule": format!("the same with each quantile's order-statistic range at z = 1.96/√2 = {NARROW_RANGE_Z:.3} instead of 1.96 (a candidate, registered in trained/README.md; not what the page uses)"),
-            "categories_mean_detection": detection(&narrow_table).0,
-            "sets": narrow_table,
-            "consistency": consistency_of(Assessment::narrow_spread),
-        },
+        "consistency": consistency,
     });
     let text = serde_json::to_string_pretty(&report).unwrap_or_default();
     let dir = &args.report_dir;
