@@ -196,10 +196,16 @@ fn quantile_ranges_hold_the_true_quantile_about_83_and_the_width_about_95_percen
     // binomial noise at ±1.9 points for 83%, ±1.1 for 95%.
     for k in inside {
         let rate = k as f64 / trials as f64;
-        assert!((0.79..=0.90).contains(&rate), "a quantile's coverage {rate}");
+        assert!(
+            (0.79..=0.90).contains(&rate),
+            "a quantile's coverage {rate}"
+        );
     }
     let rate = width_inside as f64 / trials as f64;
-    assert!((0.92..=0.995).contains(&rate), "the width's coverage {rate}");
+    assert!(
+        (0.92..=0.995).contains(&rate),
+        "the width's coverage {rate}"
+    );
 }
 
 /// `strangers` reports every set and the consistency of its first images across pass counts,

@@ -183,10 +183,7 @@ fn rows(
 
 /// The verdicts of the same images at several pass counts: the share that agree exactly, and
 /// the share that contradict (confident at one count, uncertain at another).
-fn consistency(
-    runs: &[(usize, Vec<Vec<Assessment>>)],
-    threshold: &Threshold,
-) -> serde_json::Value {
+fn consistency(runs: &[(usize, Vec<Vec<Assessment>>)], threshold: &Threshold) -> serde_json::Value {
     let verdicts: Vec<Vec<&str>> = runs
         .iter()
         .map(|(_, sets)| {
