@@ -3,16 +3,26 @@
 // network with TensorFlow.js on each of its backends. bench/run.mjs calls window.bench.run.
 import init, * as glue from "/pkg/bayes_ruler.js";
 const { Estimator, demoSilhouette, modelParameters } = glue;
-import { compileModule, workerCount } from "/ruler.js";
+import { compileModule, cpuBuild, workerCount } from "/ruler.js";
 import { WorkerPool } from "/worker-pool.js";
 import { tfjsNetwork } from "./tfjs-net.js";
+import { measurePeak } from "./peak.js";
 
 const tf = globalThis.tf;
-// Compiled once each, as the demo does: the page runs the full module, the CPU workers the
-// CPU-only one.
+// Compiled once each, as the demo does: WebGPU on the full module; the CPU path (the page's
+// thread and the workers) on the CPU-only build this browser gets (relaxed SIMD where it
+// validates), and "cpu-simd128" on the CPU-only build without relaxed SIMD, for comparison.
 const module = await compileModule();
-const cpuModule = await compileModule("cpu");
-const wasmExports = await init({ module_or_path: module });
+const cpuKind = cpuBuild();
+const wasmExports = { webgpu: await init({ module_or_path: module }) };
+/** A fresh instance of the CPU-only glue (its own module record: the fragment) on build `kind`. */
+async function cpuInstance(kind, name) {
+  const instance = await import(`/pkg/bayes_ruler_cpu.js#bench-${name}`);
+  wasmExports[name] = await instance.default({ module_or_path: await compileModule(kind) });
+  return instance;
+}
+const cpuGlue = await cpuInstance(cpuKind, "cpu");
+const simd128Glue = await cpuInstance("cpu", "cpu-simd128");
 const pixels = demoSilhouette();
 const params = await modelParameters();
 const estimators = {};
@@ -21,14 +31,19 @@ let tfjsNet = null;
 
 /** "cpu-workers": the demo's CPU path, its default number of workers sharing out the passes. */
 async function create(backend) {
-  if (backend !== "cpu-workers") return Estimator.create({ backend });
-  return WorkerPool.create(cpuModule, workerCount("auto"), await Estimator.create({ backend: "cpu" }), { glue });
+  if (backend === "cpu") return cpuGlue.Estimator.create({ backend: "cpu" });
+  if (backend === "cpu-simd128") return simd128Glue.Estimator.create({ backend: "cpu" });
+  if (backend === "cpu-workers") {
+    const single = await cpuGlue.Estimator.create({ backend: "cpu" });
+    return WorkerPool.create(await compileModule(cpuKind), workerCount("auto"), single, { glue: cpuGlue });
+  }
+  return Estimator.create({ backend });
 }
 
 async function ours(backend, mode, n, chunk) {
   estimators[backend] ??= await create(backend);
   const est = estimators[backend];
-  if (est.backend !== backend.replace("-workers", "")) throw new Error(`asked for ${backend}, got ${est.backend}`);
+  if (est.backend !== (backend.startsWith("cpu") ? "cpu" : backend)) throw new Error(`asked for ${backend}, got ${est.backend}`);
   const start = performance.now();
   let samples;
   if (mode === "batched") {
@@ -73,11 +88,19 @@ window.bench = {
       ...moments(samples),
       distinct,
       // Wasm linear memory never shrinks: its size after a run is the peak so far.
-      wasmMemoryMB: wasmExports.memory.buffer.byteLength / 2 ** 20,
+      wasmMemoryMB: (wasmExports[backend] ?? wasmExports.cpu).memory.buffer.byteLength / 2 ** 20,
       jsHeapMB: performance.memory ? performance.memory.usedJSHeapSize / 2 ** 20 : null,
       tfjsBackend: impl === "tfjs" ? tf.getBackend() : null,
       fallbackReason: impl === "ours" ? estimators[backend]?.fallbackReason ?? null : null,
     };
+  },
+  /** This core's measured wasm SIMD peak, GFLOP/s: fused multiply-adds (null without relaxed SIMD) and multiply + add. */
+  async peak() {
+    return { fused: await measurePeak({ fused: true }), plain: await measurePeak({ fused: false }) };
+  },
+  /** The CPU path's build here and how its kernels multiply and add. */
+  cpuBuild() {
+    return { build: cpuKind, arithmetic: cpuGlue.cpuArithmetic(), simd128: simd128Glue.cpuArithmetic() };
   },
   async adapter() {
     const adapter = await navigator.gpu?.requestAdapter();

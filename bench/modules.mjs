@@ -16,15 +16,20 @@ import { launchChromium, startServer } from "../tests/browser.mjs";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const repeatsArg = process.argv.find((a) => a.startsWith("--repeats="));
 const REPEATS = repeatsArg ? Number(repeatsArg.slice("--repeats=".length)) : 5;
-const BUILDS = { full: "bayes_ruler", cpu: "bayes_ruler_cpu" };
+// Each build's glue and wasm file (the relaxed-SIMD twin shares the CPU-only build's glue).
+const BUILDS = {
+  full: { glue: "bayes_ruler", wasm: "bayes_ruler_bg" },
+  cpu: { glue: "bayes_ruler_cpu", wasm: "bayes_ruler_cpu_bg" },
+  "cpu-relaxed": { glue: "bayes_ruler_cpu", wasm: "bayes_ruler_cpu_relaxed_bg" },
+};
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** One start of build `name` on a page of the demo's origin; times in ms. */
-async function start(page, url, name) {
+/** One start of build `build` on a page of the demo's origin; times in ms. */
+async function start(page, url, build) {
   await page.goto(`${url}style.css`);
-  return page.evaluate(async (name) => {
+  return page.evaluate(async ({ glue: name, wasm }) => {
     const t0 = performance.now();
-    const module = await WebAssembly.compileStreaming(fetch(`/pkg/${name}_bg.wasm`));
+    const module = await WebAssembly.compileStreaming(fetch(`/pkg/${wasm}.wasm`));
     const t1 = performance.now();
     const glue = await import(`/pkg/${name}.js`);
     await glue.default({ module_or_path: module });
@@ -34,7 +39,7 @@ async function start(page, url, name) {
     const r = await est.predictSilhouette(glue.demoSilhouette(), 1000);
     const t4 = performance.now();
     return { compile: t1 - t0, instantiate: t2 - t1, estimator: t3 - t2, first1000: t4 - t3, total: t4 - t0, mean: r.mean };
-  }, name);
+  }, build);
 }
 
 /** The demo page at `url`: ms from the navigation to the first histogram and to the answer. */
@@ -53,20 +58,20 @@ const browser = await launchChromium();
 const version = browser.version();
 const results = {};
 try {
-  for (const [kind, name] of Object.entries(BUILDS)) {
-    const wasm = await readFile(`${root}pkg/${name}_bg.wasm`);
+  for (const [kind, build] of Object.entries(BUILDS)) {
+    const wasm = await readFile(`${root}pkg/${build.wasm}.wasm`);
     const cold = [];
     const cached = [];
     for (let r = 0; r < REPEATS; r++) {
       const context = await browser.newContext();
       const page = await context.newPage();
       await page.route("**/favicon.ico", (route) => route.fulfill({ status: 204 }));
-      cold.push(await start(page, server.url, name));
-      cached.push(await start(await context.newPage(), server.url, name));
+      cold.push(await start(page, server.url, build));
+      cached.push(await start(await context.newPage(), server.url, build));
       await context.close();
     }
     const med = (runs) => Object.fromEntries(Object.keys(runs[0]).map((k) => [k, median(runs.map((x) => x[k]))]));
-    results[kind] = { file: `pkg/${name}_bg.wasm`, bytes: wasm.length, gzipped: gzipSync(wasm, { level: 9 }).length, cold: med(cold), cached: med(cached) };
+    results[kind] = { file: `pkg/${build.wasm}.wasm`, bytes: wasm.length, gzipped: gzipSync(wasm, { level: 9 }).length, cold: med(cold), cached: med(cached) };
   }
   for (const backend of ["auto", "cpu"]) {
     const cold = [];

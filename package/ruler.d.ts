@@ -121,14 +121,21 @@ export function enqueue<T>(task: (estimator: RulerEstimator) => T | Promise<T>):
 /** The verdict in words, e.g. "about 51 px, confident (…)". */
 export function describe(result: Prediction): string;
 
-/** "WebGPU" or "CPU (reason)", with the number of workers. */
+/** "WebGPU" or "CPU (reason)", with the number of workers and ", relaxed SIMD" when it fuses. */
 export function backendLabel(estimator: RulerEstimator): string;
 
-/** Where each build of the module lives: "full" (WebGPU + CPU) and "cpu" (CPU only). */
-export const MODULES: Record<"full" | "cpu", { glue: URL; wasm: URL }>;
+/** A build of the module: "full" (WebGPU + CPU), "cpu" (CPU only, SIMD128) or "cpu-relaxed"
+ * (CPU only, with relaxed SIMD's fused multiply-adds; the same glue as "cpu"). */
+export type ModuleKind = "full" | "cpu" | "cpu-relaxed";
 
-/** A build of the wasm module ("full" by default, or "cpu"), compiled once per page. */
-export function compileModule(kind?: "full" | "cpu"): Promise<WebAssembly.Module>;
+/** Where each build of the module lives. */
+export const MODULES: Record<ModuleKind, { glue: URL; wasm: URL }>;
+
+/** The CPU path's build in this browser: "cpu-relaxed" where relaxed SIMD validates, else "cpu". */
+export function cpuBuild(): "cpu" | "cpu-relaxed";
+
+/** A build of the wasm module ("full" by default), compiled once per page. */
+export function compileModule(kind?: ModuleKind): Promise<WebAssembly.Module>;
 
 /** Workers for the CPU path: "auto" is one per core up to MAX_WORKERS. */
 export function workerCount(threads?: "auto" | number | string): number;

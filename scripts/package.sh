@@ -5,7 +5,7 @@
 # the tarball. Usage: scripts/package.sh [--pack]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f pkg/bayes_ruler_bg.wasm ] && [ -f pkg/bayes_ruler_cpu_bg.wasm ] || { echo "pkg/ is missing: run scripts/build-web.sh first" >&2; exit 1; }
+[ -f pkg/bayes_ruler_bg.wasm ] && [ -f pkg/bayes_ruler_cpu_bg.wasm ] && [ -f pkg/bayes_ruler_cpu_relaxed_bg.wasm ] || { echo "pkg/ is missing: run scripts/build-web.sh first" >&2; exit 1; }
 out=dist/bayes-ruler
 rm -rf "$out"
 mkdir -p "$out/pkg"
@@ -13,6 +13,7 @@ cp www/ruler.js www/bayes-ruler.js www/worker-pool.js www/sampler-worker.js www/
   www/verdict-words.js www/picture.js "$out/"
 cp package/package.json package/README.md package/ruler.d.ts package/bayes-ruler.d.ts package/picture.d.ts "$out/"
 cp pkg/bayes_ruler.js pkg/bayes_ruler.d.ts pkg/bayes_ruler_bg.wasm \
-  pkg/bayes_ruler_cpu.js pkg/bayes_ruler_cpu.d.ts pkg/bayes_ruler_cpu_bg.wasm "$out/pkg/"
+  pkg/bayes_ruler_cpu.js pkg/bayes_ruler_cpu.d.ts pkg/bayes_ruler_cpu_bg.wasm \
+  pkg/bayes_ruler_cpu_relaxed_bg.wasm "$out/pkg/"
 if [ "${1:-}" = --pack ]; then (cd dist && npm pack --silent ./bayes-ruler); fi
 echo "$out: $(du -sh "$out" | cut -f1)"

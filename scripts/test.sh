@@ -18,6 +18,10 @@ echo "== browser tests in headless Chromium (wasm-bindgen-test: the JS API, and 
 # run it on WebGPU, nothing is skipped.
 with_wasm wasm-pack test --headless --chrome crate --profile web --test web --test webgpu
 
+echo "== browser tests in headless Chromium, the relaxed-SIMD build (fused multiply-adds in the CPU kernels)"
+# The CPU-only module's twin that the page loads where relaxed SIMD validates (Chromium has it).
+with_wasm wasm-pack test --headless --chrome crate --profile web --no-default-features --features relaxed-simd --test relaxed
+
 echo "== browser tests in headless Firefox (wasm-bindgen-test: the JS API on the CPU; no WebGPU there)"
 # Firefox headless has no WebGPU adapter, so webgpu.rs is not run there; firefox.rs checks that
 # it still has none (it fails the day Firefox gains one, to run webgpu.rs there too).

@@ -107,3 +107,20 @@ export function suite() {
   });
   return shared;
 }
+
+/** Two-sample Kolmogorov–Smirnov: does `a` differ from `b` at level 0.001? (c(α) = 1.949) */
+export function ksRejects(a, b) {
+  const x = [...a].sort((p, q) => p - q);
+  const y = [...b].sort((p, q) => p - q);
+  let i = 0;
+  let j = 0;
+  let d = 0;
+  while (i < x.length && j < y.length) {
+    const v = Math.min(x[i], y[j]);
+    while (i < x.length && x[i] === v) i++;
+    while (j < y.length && y[j] === v) j++;
+    d = Math.max(d, Math.abs(i / x.length - j / y.length));
+  }
+  const critical = 1.949 * Math.sqrt((x.length + y.length) / (x.length * y.length));
+  return { d, critical, rejects: d > critical };
+}

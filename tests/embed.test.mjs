@@ -29,10 +29,11 @@ test("two widgets on one docs page share one model and both draw", { timeout: 24
     assert.match(caption, expected, `${id}: ${caption}`);
     assert.equal(await page.evaluate((id) => document.querySelector(id).result.samples.length, id), 1000);
   }
-  // One download for every widget and worker: the CPU-only build. This Chromium's only WebGPU
-  // adapter is SwiftShader (software), so the full build is never fetched.
+  // One download for every widget and worker: the CPU-only build (relaxed SIMD: Chromium has
+  // it). This Chromium's only WebGPU adapter is SwiftShader (software), so the full build is
+  // never fetched.
   const wasm = requests.filter((u) => u.endsWith(".wasm")).map((u) => new URL(u).pathname);
-  assert.deepEqual(wasm, ["/pkg/bayes_ruler_cpu_bg.wasm"], "the widgets and workers share one module");
+  assert.deepEqual(wasm, ["/pkg/bayes_ruler_cpu_relaxed_bg.wasm"], "the widgets and workers share one module");
   await page.screenshot({ path: new URL("embed.png", ARTIFACTS).pathname, fullPage: true });
   assert.deepEqual(errors, []);
   assert.deepEqual(foreign, []);
@@ -64,9 +65,9 @@ test("asked for the CPU, the page loads only the CPU-only module, on the page an
   const { page, errors, requests } = await openPage(shared.browser, `${shared.server.url}?n=200&backend=cpu`);
   await waitForRun(page, 1);
   assert.equal(await page.evaluate(() => document.body.dataset.state), "done", await page.textContent("#status"));
-  assert.match(await page.textContent("#backend"), /backend: CPU( on \d+ workers)? \(requested\)/);
+  assert.match(await page.textContent("#backend"), /backend: CPU( on \d+ workers)?, relaxed SIMD \(requested\)/);
   const wasm = requests.filter((u) => u.endsWith(".wasm"));
-  assert.deepEqual(wasm.map((u) => new URL(u).pathname), ["/pkg/bayes_ruler_cpu_bg.wasm"], "one download, the CPU-only build");
+  assert.deepEqual(wasm.map((u) => new URL(u).pathname), ["/pkg/bayes_ruler_cpu_relaxed_bg.wasm"], "one download, the CPU-only build");
   const module = await page.evaluate(async () => {
     const ruler = await import("/ruler.js");
     const refused = await ruler.wasm.Estimator.create({ backend: "webgpu" }).then(() => null, (e) => e.message);
@@ -91,9 +92,9 @@ test("without WebGPU the page falls back to the CPU and says why", { timeout: 24
     await waitForRun(page, 1);
     assert.equal(await page.evaluate(() => document.body.dataset.state), "done", await page.textContent("#status"));
     const wasm = requests.filter((u) => u.endsWith(".wasm")).map((u) => new URL(u).pathname);
-    assert.deepEqual(wasm, ["/pkg/bayes_ruler_cpu_bg.wasm"], "without WebGPU only the CPU-only build is fetched");
+    assert.deepEqual(wasm, ["/pkg/bayes_ruler_cpu_relaxed_bg.wasm"], "without WebGPU only the CPU-only build is fetched");
     const badge = await page.textContent("#backend");
-    assert.match(badge, /backend: CPU( on \d+ workers)? \((this browser has no WebGPU|WebGPU found no adapter|.*WebGPU.*)\)/);
+    assert.match(badge, /backend: CPU( on \d+ workers)?, relaxed SIMD \((this browser has no WebGPU|WebGPU found no adapter|.*WebGPU.*)\)/);
     await page.screenshot({ path: new URL("cpu-fallback.png", ARTIFACTS).pathname, fullPage: true });
     assert.deepEqual(errors, []);
   } finally {

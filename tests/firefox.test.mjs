@@ -90,7 +90,7 @@ test("Firefox: the page measures the built-in toddler and an example", { timeout
   const status = await run("return document.getElementById('status').textContent");
   assert.equal(state, "done", status);
   const badge = await run("return document.getElementById('backend').textContent");
-  assert.match(badge, /backend: (WebGPU|CPU( on \d+ workers)? \(.+\))/);
+  assert.match(badge, /backend: (WebGPU|CPU( on \d+ workers)?(, relaxed SIMD)? \(.+\))/);
   assert.match(await run("return document.getElementById('summary').textContent"), /1000 passes in \d+ ms/);
   // The built-in toddler spreads like a child: at 1000 passes clearly under the threshold.
   assert.match(await run("return document.getElementById('verdict').textContent"), /^about \d+ px, confident/);
@@ -116,7 +116,13 @@ test("Firefox: the page measures the built-in toddler and an example", { timeout
   assert.match(await run("return document.getElementById('verdict').textContent"), /^uncertain: this does not look like a child/);
   const png = await wd("GET", `/session/${session}/screenshot`);
   await writeFile(new URL("firefox-page.png", ARTIFACTS), Buffer.from(png, "base64"));
-  console.log(`Firefox ${badge}`);
+  // The CPU path's build follows Firefox's own validation of relaxed SIMD (no WebGPU here:
+  // firefox.rs checks that), and the badge (which the live instance's cpuArithmetic() writes)
+  // says which. (A script of WebDriver's imports its own copy of ruler.js: only its pure
+  // cpuBuild() is read from it.)
+  const build = await run("return import('/ruler.js').then((r) => r.cpuBuild())");
+  assert.equal(/relaxed SIMD/.test(badge), build === "cpu-relaxed", `${badge}; ${build}`);
+  console.log(`Firefox ${badge}; CPU build ${build}`);
 });
 
 test("Firefox: a portrait JPEG (EXIF orientation 6) is measured upright, as the stored-upright one", { timeout: 300_000 }, async () => {

@@ -28,7 +28,7 @@ test("the page samples the built-in silhouette and draws the histogram", { timeo
   // passes all of its Monte-Carlo range stays under the threshold (at 200 passes the posterior's
   // rare far-out samples can stretch the range to the threshold: undecided).
   assert.match(await page.textContent("#verdict"), /^about \d+ px, confident/);
-  assert.match(await page.textContent("#backend"), /backend: (WebGPU|CPU( on \d+ workers)? \(.+\))/);
+  assert.match(await page.textContent("#backend"), /backend: (WebGPU|CPU( on \d+ workers)?(, relaxed SIMD)? \(.+\))/);
   assert.equal(await page.locator(".thumb").count(), 14, "6 children, 2 spiders and 6 other kinds");
   assert.equal(await page.locator(".thumb.stranger").count(), 6);
   assert.match(await page.getAttribute(".thumb.stranger >> nth=0", "aria-label"), /^measure the example horse$/);

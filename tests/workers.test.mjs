@@ -6,7 +6,7 @@
 // panic's message and is replaced, and a trap of the page's own instance is recovered from.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { openPage, suite } from "./browser.mjs";
+import { ksRejects, openPage, suite } from "./browser.mjs";
 
 const shared = suite();
 
@@ -23,23 +23,6 @@ async function poolPage(threads) {
     window.split = (await import("/worker-pool.js")).splitPasses;
   }, threads);
   return { page, errors };
-}
-
-/** Two-sample Kolmogorov–Smirnov: does `a` differ from `b` at level 0.001? (c(α) = 1.949) */
-function ksRejects(a, b) {
-  const x = [...a].sort((p, q) => p - q);
-  const y = [...b].sort((p, q) => p - q);
-  let i = 0;
-  let j = 0;
-  let d = 0;
-  while (i < x.length && j < y.length) {
-    const v = Math.min(x[i], y[j]);
-    while (i < x.length && x[i] === v) i++;
-    while (j < y.length && y[j] === v) j++;
-    d = Math.max(d, Math.abs(i / x.length - j / y.length));
-  }
-  const critical = 1.949 * Math.sqrt((x.length + y.length) / (x.length * y.length));
-  return { d, critical, rejects: d > critical };
 }
 
 test("two workers give exact, independent draws distributed as one estimator's", { timeout: 300_000 }, async () => {
@@ -288,14 +271,14 @@ test("a failed start is not kept: the next call starts the module", { timeout: 3
   const { page } = await openPage(shared.browser, `${shared.server.url}style.css`, {
     beforeGoto: async (page) => {
       await page.route("**/favicon.ico", (route) => route.fulfill({ status: 204 }));
-      await page.route("**/bayes_ruler_cpu_bg.wasm", (route) => (failing ? route.fulfill({ status: 503, body: "down" }) : route.continue()));
+      await page.route("**/bayes_ruler_cpu_relaxed_bg.wasm", (route) => (failing ? route.fulfill({ status: 503, body: "down" }) : route.continue()));
     },
   });
   const first = await page.evaluate(async () => {
     window.ruler = await import("/ruler.js");
     return ruler.loadEstimator("cpu", 1).then(() => "started", (e) => e.message);
   });
-  assert.match(first, /cannot load .*bayes_ruler_cpu_bg\.wasm: HTTP 503/);
+  assert.match(first, /cannot load .*bayes_ruler_cpu_relaxed_bg\.wasm: HTTP 503/);
   failing = false;
   const second = await page.evaluate(async () => {
     const est = await ruler.loadEstimator();

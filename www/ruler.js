@@ -8,7 +8,9 @@
 // quicker to compile). The page starts the CPU-only one and, for backend "auto", asks it
 // whether this browser has a hardware WebGPU adapter (`webgpuUsable()`, the rule
 // Estimator.create applies); only then, or for backend "webgpu", does it load the full one. The
-// workers always run the CPU-only one.
+// workers always run the CPU-only one. That one comes twice, with the same glue: with relaxed
+// SIMD (fused multiply-adds in the CPU kernels) where the browser validates it, else with SIMD128
+// alone (`cpuBuild()`).
 //
 // Recovery: a panic in the module traps its instance, which must not be used again. The panic
 // hook (onPanic) rejects whatever was in flight with the panic's message, and the next call
@@ -20,11 +22,25 @@ import { describeVerdict } from "./verdict-words.js";
 /** More workers cost memory (a wasm instance each, ~25 MiB after 1000 passes) for little gain. */
 export const MAX_WORKERS = 4;
 
-/** The two modules: wasm-bindgen's glue and the wasm file of each. */
+const CPU_GLUE = new URL("./pkg/bayes_ruler_cpu.js", import.meta.url);
+
+/** The builds: wasm-bindgen's glue and the wasm file of each. */
 export const MODULES = {
   full: { glue: new URL("./pkg/bayes_ruler.js", import.meta.url), wasm: new URL("./pkg/bayes_ruler_bg.wasm", import.meta.url) },
-  cpu: { glue: new URL("./pkg/bayes_ruler_cpu.js", import.meta.url), wasm: new URL("./pkg/bayes_ruler_cpu_bg.wasm", import.meta.url) },
+  cpu: { glue: CPU_GLUE, wasm: new URL("./pkg/bayes_ruler_cpu_bg.wasm", import.meta.url) },
+  "cpu-relaxed": { glue: CPU_GLUE, wasm: new URL("./pkg/bayes_ruler_cpu_relaxed_bg.wasm", import.meta.url) },
 };
+
+/** A module of one function, three splats and an f32x4.relaxed_madd: valid where relaxed SIMD is. */
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 19, 1, 17, 0,
+  65, 1, 253, 15, 65, 2, 253, 15, 65, 3, 253, 15, 253, 133, 2, 11,
+]);
+
+/** The CPU path's build for this browser: "cpu-relaxed" where relaxed SIMD validates, else "cpu". */
+export function cpuBuild() {
+  return WebAssembly.validate(RELAXED_SIMD_PROBE) ? "cpu-relaxed" : "cpu";
+}
 
 /**
  * The live instance's functions (wasm-bindgen's glue), set once `loadEstimator` has started
@@ -51,7 +67,7 @@ async function compile(url) {
   }
 }
 
-/** Module `kind` ("full" or "cpu") compiled once, to instantiate on the page and in workers. */
+/** Build `kind` (a key of MODULES) compiled once, to instantiate on the page and in workers. */
 export function compileModule(kind = "full") {
   if (!compiled[kind]) {
     const attempt = compile(MODULES[kind].wasm);
@@ -98,7 +114,7 @@ async function instantiate(kind) {
  */
 async function pageInstance(backend) {
   if (backend === "webgpu") return instantiate("full");
-  const cpu = await instantiate("cpu");
+  const cpu = await instantiate(cpuBuild());
   if (backend === "cpu" || !(await cpu.webgpuUsable())) return cpu;
   return instantiate("full");
 }
@@ -124,7 +140,7 @@ async function startRuntime({ backend, threads }) {
     const single = await glue.Estimator.create({ backend });
     if (single.backend !== "cpu" || count < 2 || typeof Worker === "undefined") return single;
     try {
-      return await WorkerPool.create(await compileModule("cpu"), count, single, { glue });
+      return await WorkerPool.create(await compileModule(cpuBuild()), count, single, { glue });
     } catch (e) {
       console.warn(`bayes-ruler: sampling on the page's thread, the workers did not start: ${e.message}`);
       return single;
@@ -186,9 +202,13 @@ export function describe(result) {
   return describeVerdict(result, wasm.verdictRule());
 }
 
-/** "WebGPU" or "CPU (reason)", with the number of workers when there are several. */
+/**
+ * "WebGPU" or "CPU (reason)", with the number of workers when there are several and ", relaxed
+ * SIMD" when the CPU kernels fuse their multiply-adds.
+ */
 export function backendLabel(est) {
   if (est.backend === "webgpu") return "WebGPU";
   const workers = est.workers > 1 ? ` on ${est.workers} workers` : "";
-  return `CPU${workers} (${est.fallbackReason ?? "requested"})`;
+  const fused = wasm?.cpuArithmetic?.() === "relaxed-simd" ? ", relaxed SIMD" : "";
+  return `CPU${workers}${fused} (${est.fallbackReason ?? "requested"})`;
 }

@@ -31,8 +31,8 @@ pub use picture::{
 };
 pub use report::{summarize, verdict_rule};
 pub use rules::{
-    abort_message, backend_options, busy_message, default_chunk, has_webgpu, image_side, max_chunk,
-    max_samples,
+    abort_message, backend_options, busy_message, cpu_arithmetic, default_chunk, has_webgpu,
+    image_side, max_chunk, max_samples,
 };
 
 use js_sys::{Array, Function, Promise, Reflect};

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use crate::device::HAS_WEBGPU;
 use bayes_ruler_core::constants::{IMAGE_SIDE, MAX_SAMPLES};
 use bayes_ruler_core::error::RulerError;
-use bayes_ruler_core::inference::DEFAULT_CHUNK;
+use bayes_ruler_core::inference::{CPU_ARITHMETIC, DEFAULT_CHUNK};
 
 /// Largest chunk a caller may ask for (passes per device call).
 pub(crate) const MAX_CHUNK: usize = 1024;
@@ -58,6 +58,13 @@ pub fn max_chunk() -> usize {
 #[wasm_bindgen(js_name = hasWebgpu)]
 pub fn has_webgpu() -> bool {
     HAS_WEBGPU
+}
+
+/// How this module's CPU kernels multiply and add: "relaxed-simd" (the relaxed-SIMD build,
+/// `bayes_ruler_cpu_relaxed_bg.wasm`: fused multiply-adds) or "simd128".
+#[wasm_bindgen(js_name = cpuArithmetic)]
+pub fn cpu_arithmetic() -> String {
+    CPU_ARITHMETIC.into()
 }
 
 /// The object accepted by `Estimator.create`, for Rust callers and tests.

@@ -29,7 +29,7 @@ pub use draws::WeightDraws;
 pub use forward::{
     PassKernels, forward_draws, forward_draws_dense, forward_draws_with, per_draw_conv_unfolded,
 };
-pub use host::{HostDraws, HostNetwork, sample_chunk_on_host};
+pub use host::{ARITHMETIC as CPU_ARITHMETIC, HostDraws, HostNetwork, sample_chunk_on_host};
 pub use input::{ModelInput, check_sample_count, image_tensor};
 
 /// Most passes per device call on WebGPU: the largest intermediate, the first layer's output for

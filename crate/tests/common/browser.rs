@@ -1,4 +1,4 @@
-//! Helpers of the browser suites (`web.rs`, `webgpu.rs`, `firefox.rs`).
+//! Helpers of the browser suites (`web.rs`, `webgpu.rs`, `firefox.rs`, `relaxed.rs`).
 #![allow(dead_code)] // each suite uses some of them
 
 use bayes_ruler::{Estimator, backend_options};

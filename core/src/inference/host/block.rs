@@ -8,6 +8,24 @@
 //! loop is plain Rust that LLVM vectorises for wasm's SIMD128 and for SSE alike (one code path,
 //! tested natively against burn's convolutions): fixed-size arrays keep the 8 accumulators in
 //! registers, and each tap costs 2 input loads, 4 weight loads and 8 vector multiply-adds.
+//!
+//! Built with the `relaxed-simd` feature for wasm (the page's third module, chosen where the
+//! browser validates relaxed SIMD), the same loop is written with `f32x4.relaxed_madd`: a fused
+//! multiply-add where the CPU has one (one instruction and one rounding instead of two), the
+//! plain pair elsewhere. Rust does not contract `a * b + c` by itself, so this is the one place
+//! written with explicit vectors. The feature is not a global `-C target-feature` (burn's
+//! macerator does not compile with one): the two convolutions are compiled with it
+//! (`layers::convolve`), and everything they call inlines into them.
+
+/// How this build's CPU kernels multiply and add: "relaxed-simd" (wasm with relaxed SIMD: fused
+/// multiply-adds), "simd128" (wasm SIMD) or "native" (LLVM's vectorisation for the host CPU).
+pub const ARITHMETIC: &str = if cfg!(all(target_arch = "wasm32", feature = "relaxed-simd")) {
+    "relaxed-simd"
+} else if cfg!(target_arch = "wasm32") {
+    "simd128"
+} else {
+    "native"
+};
 
 /// Output channels per block.
 pub(super) const ROWS: usize = 4;
@@ -20,6 +38,7 @@ pub(super) const LANES: usize = 8;
 pub(super) const MARGIN: usize = 2 * LANES;
 
 /// `acc[r][j] = Σ_t kernels[r][t] · input[base + offsets[t] + j]`.
+#[cfg(not(all(target_arch = "wasm32", feature = "relaxed-simd")))]
 #[inline(always)]
 pub(super) fn dot_block(
     input: &[f32],
@@ -43,4 +62,41 @@ pub(super) fn dot_block(
         }
     }
     acc
+}
+
+/// [`dot_block`] with fused multiply-adds: the same sums, tap by tap in the same order.
+#[cfg(all(target_arch = "wasm32", feature = "relaxed-simd"))]
+#[inline(always)]
+pub(super) fn dot_block(
+    input: &[f32],
+    base: usize,
+    offsets: &[usize],
+    kernels: [&[f32]; ROWS],
+) -> [[f32; LANES]; ROWS] {
+    use core::arch::wasm32::{f32x4, f32x4_relaxed_madd, f32x4_splat, v128};
+    let taps = offsets.len();
+    let kernels = kernels.map(|k| &k[..taps]);
+    let mut acc = [[f32x4_splat(0.0); 2]; ROWS];
+    let vector = |x: &[f32]| f32x4(x[0], x[1], x[2], x[3]);
+    for (t, &offset) in offsets.iter().enumerate() {
+        let at = base + offset;
+        let x: &[f32; LANES] = input[at..at + LANES]
+            .try_into()
+            .expect("a slice of LANES floats");
+        // Four contiguous lanes: LLVM makes each a single v128.load.
+        let (low, high) = (vector(&x[..4]), vector(&x[4..]));
+        for (row, kernel) in acc.iter_mut().zip(&kernels) {
+            let w = f32x4_splat(kernel[t]);
+            row[0] = f32x4_relaxed_madd(w, low, row[0]);
+            row[1] = f32x4_relaxed_madd(w, high, row[1]);
+        }
+    }
+    let lanes = |v: v128| -> [f32; 4] {
+        use core::arch::wasm32::f32x4_extract_lane as lane;
+        [lane::<0>(v), lane::<1>(v), lane::<2>(v), lane::<3>(v)]
+    };
+    acc.map(|[low, high]| {
+        let (l, h) = (lanes(low), lanes(high));
+        [l[0], l[1], l[2], l[3], h[0], h[1], h[2], h[3]]
+    })
 }

@@ -39,9 +39,46 @@ fn block_kernels(kernels: &[f32], block: usize, taps: usize) -> [&[f32]; ROWS] {
     std::array::from_fn(|r| &kernels[(block * ROWS + r) * taps..][..taps])
 }
 
+/// Layers 1 and 2 for one draw: D from the crop into `delta`, then conv(D) into `out` (see
+/// [`layer1`], [`layer2`]).
+pub(super) fn convolve(
+    net: &HostNetwork,
+    crop: &HostCrop,
+    (conv1, conv2): (&[f32], &[f32]),
+    delta: &mut Layer2Input,
+    out_shape: (usize, usize),
+    out: &mut [f32],
+) {
+    // Safe on wasm: an engine without relaxed SIMD refuses the whole module when it compiles it.
+    #[cfg(all(target_arch = "wasm32", feature = "relaxed-simd"))]
+    convolve_fused(net, crop, (conv1, conv2), delta, out_shape, out);
+    #[cfg(not(all(target_arch = "wasm32", feature = "relaxed-simd")))]
+    {
+        layer1(net, crop, conv1, delta);
+        layer2(net, delta, out_shape, conv2, out);
+    }
+}
+
+/// [`convolve`] compiled with relaxed SIMD, so that `dot_block`'s fused multiply-adds inline
+/// into both loops.
+#[cfg(all(target_arch = "wasm32", feature = "relaxed-simd"))]
+#[target_feature(enable = "relaxed-simd")]
+fn convolve_fused(
+    net: &HostNetwork,
+    crop: &HostCrop,
+    (conv1, conv2): (&[f32], &[f32]),
+    delta: &mut Layer2Input,
+    out_shape: (usize, usize),
+    out: &mut [f32],
+) {
+    layer1(net, crop, conv1, delta);
+    layer2(net, delta, out_shape, conv2, out);
+}
+
 /// Layer 1 for one draw: conv + bias over the crop, the max of each pool cell, ReLU, minus the
 /// background's relu(bias), written into `delta`. `kernels` is the draw's `[c1, 1, k, k]`.
-pub(super) fn layer1(net: &HostNetwork, crop: &HostCrop, kernels: &[f32], delta: &mut Layer2Input) {
+#[inline(always)]
+fn layer1(net: &HostNetwork, crop: &HostCrop, kernels: &[f32], delta: &mut Layer2Input) {
     let k = net.kernel;
     let pool = net.pool;
     let offsets: Vec<usize> = (0..k * k).map(|t| (t / k) * crop.width + t % k).collect();
@@ -76,7 +113,8 @@ pub(super) fn layer1(net: &HostNetwork, crop: &HostCrop, kernels: &[f32], delta:
 
 /// conv(D) for one draw: `[c2, out_rows, stride(out_cols)]` (each row padded to whole blocks)
 /// from the draw's `[c2, c1, k, k]` kernels.
-pub(super) fn layer2(
+#[inline(always)]
+fn layer2(
     net: &HostNetwork,
     delta: &Layer2Input,
     (out_rows, out_cols): (usize, usize),

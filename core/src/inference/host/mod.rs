@@ -16,10 +16,11 @@ use burn::tensor::Device;
 
 use crate::error::RulerError;
 use crate::model::BayesianCnn;
+pub use block::ARITHMETIC;
 use block::{MARGIN, ROWS};
 pub use draws::HostDraws;
 use draws::{Posterior, chunk_seed};
-use layers::{Change, Layer2Input, head, layer1, layer2, row_stride};
+use layers::{Change, Layer2Input, convolve, head, row_stride};
 
 /// The network's fixed parts in host memory: biases, shapes and the output's offset and scale.
 #[derive(Debug, Clone)]
@@ -162,8 +163,8 @@ impl HostNetwork {
                 let dense = &draws.dense[i * features..][..features];
                 let change = match (crop, delta.as_mut()) {
                     (Some(crop), Some(delta)) => {
-                        layer1(self, crop, &draws.conv1[i * size1..][..size1], delta);
-                        layer2(self, delta, out_shape, conv2, &mut out);
+                        let conv1 = &draws.conv1[i * size1..][..size1];
+                        convolve(self, crop, (conv1, conv2), delta, out_shape, &mut out);
                         Some(Change {
                             values: &out,
                             stride,
