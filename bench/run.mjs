@@ -46,8 +46,9 @@ await page.waitForFunction(() => document.body.dataset.ready === "yes", null, { 
 const adapter = await page.evaluate(() => window.bench.adapter());
 const cpuBuild = await page.evaluate(() => window.bench.cpuBuild());
 // The demo toddler's multiply-adds per pass that the CPU kernels compute (both convolutions
-// over the figure's cells, background skipped; docs/benchmarks.md), for the achieved rate.
-const KERNEL_MACS_PER_PASS = 6.28e6;
+// over the figure's cells, background skipped: `HostNetwork::multiply_adds`, printed by
+// `bayes-ruler bench`, tested in core/tests/host.rs), for the achieved rate.
+const KERNEL_MACS_PER_PASS = 6_747_648;
 const browserVersion = browser.version();
 
 async function measure(c, repeats) {
@@ -115,7 +116,7 @@ if (peak) {
   line(fused, cpuBuild.arithmetic === "relaxed-simd" ? peak.fused : peak.plain, `${cpuBuild.arithmetic}, one thread`);
   line(plain, peak.plain, "simd128, one thread");
   console.log(`\nMeasured single-core wasm SIMD peak (bench/peak.js, 12 independent f32x4 chains): fused multiply-add ${peak.fused?.toFixed(1) ?? "— (no relaxed SIMD)"} GFLOP/s, multiply + add ${peak.plain.toFixed(1)} GFLOP/s.`);
-  console.log("\n| our kernels | GFLOP/s (2 × 6.28 M multiply-adds per pass) | peak of that instruction mix | share |\n| --- | --- | --- | --- |");
+  console.log("\n| our kernels | GFLOP/s (2 × 6.75 M multiply-adds per pass) | peak of that instruction mix | share |\n| --- | --- | --- | --- |");
   for (const r of rates) console.log(`| ${r.case} | ${r.gflops.toFixed(1)} | ${r.peak.toFixed(1)} | ${(100 * r.share).toFixed(0)}% |`);
 }
 console.log("\nScaling (ours, batched, one run each; memory: the page's wasm instance, whose memory never shrinks, and its JS heap; a worker's own instance is not visible from the page):\n\n| backend | n | time | ms / sample | page wasm memory (peak so far) | JS heap |\n| --- | --- | --- | --- | --- | --- |");

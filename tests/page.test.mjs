@@ -38,6 +38,33 @@ test("the page samples the built-in silhouette and draws the histogram", { timeo
   await page.close();
 });
 
+test("Draw more adds passes to the last measurement of the same image, within the limit", { timeout: 240_000 }, async () => {
+  const { page, errors } = await openPage(shared.browser, `${shared.server.url}?n=100`);
+  await waitForRun(page, 1);
+  assert.equal(await page.textContent("#more"), "Draw 100 more (200 in all)");
+  await page.click("#more");
+  await waitForRun(page, 2);
+  assert.equal(await page.evaluate(() => document.body.dataset.state), "done", await page.textContent("#status"));
+  assert.match(await page.textContent("#summary"), /\(200 passes in \d+ ms/);
+  const verdict = await page.textContent("#verdict");
+  assert.match(verdict, /^(about \d+ px, confident|undecided|uncertain)/);
+  if (verdict.startsWith("undecided")) assert.match(verdict, /at 200 passes\)$/, "the verdict reads all 200");
+  assert.equal(await page.textContent("#more"), "Draw 100 more (300 in all)");
+  // The total stays within maxSamples() (100 000).
+  await page.fill("#samples", "99801");
+  assert.equal(await page.isDisabled("#more"), true);
+  await page.fill("#samples", "99800");
+  assert.equal(await page.textContent("#more"), "Draw 99800 more (100000 in all)");
+  // Another image starts afresh.
+  await page.fill("#samples", "50");
+  await page.locator(".thumb.spider").first().click();
+  await waitForRun(page, 3);
+  assert.match(await page.textContent("#summary"), /\(50 passes in \d+ ms/);
+  assert.equal(await page.textContent("#more"), "Draw 50 more (100 in all)");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("gallery clicks and keyboard use measure the chosen example", { timeout: 240_000 }, async () => {
   const { page, errors } = await openPage(shared.browser, `${shared.server.url}?n=60`);
   await waitForRun(page, 1);

@@ -100,8 +100,8 @@ export function drawSilhouette(canvas, pixels, side, shade = null) {
  * `summarize` is the module's (the partial summary); `onReport(report)` runs on every report.
  * `listener.stop()` drops a pending redraw and any later one: call it when the run ends.
  */
-export function growingHistogram(canvas, summarize, onReport = () => {}) {
-  const heights = [];
+export function growingHistogram(canvas, summarize, onReport = () => {}, earlier = []) {
+  const heights = [...earlier];
   let frame = 0;
   let stopped = false;
   const listener = (report) => {

@@ -10,6 +10,7 @@ let side = 126;
 let runs = 0;
 let current = null; // the running measurement: { controller, done }
 let input = null; // what the Measure button measures: { pixels, label, found? }
+let last = null; // the last finished measurement of `input`: { input, samples, elapsedMs }, for "Draw more"
 let picture = null; // the user's decoded picture and corrections: { decoded, corrections, label }
 let remeasure = 0; // the timer of a measurement after an edit
 
@@ -39,9 +40,30 @@ function showOriginal({ decoded, pixels }) {
   }
 }
 
-/** Samples `input.pixels` n times, drawing the histogram as the chunks arrive. */
-async function measure() {
+/** `a` then `b`, one array (up to maxSamples() heights: no spread into arguments). */
+function joined(a, b) {
+  const all = new Float32Array(a.length + b.length);
+  all.set(a);
+  all.set(b, a.length);
+  return all;
+}
+
+/** The "Draw more" button: for the input just measured, while the total stays within the limit. */
+function updateMore() {
+  const n = Number($("samples").value);
+  const total = (last?.samples.length ?? 0) + n;
+  const usable = last?.input === input && Number.isInteger(n) && n > 0 && total <= wasm.maxSamples();
+  $("more").disabled = !usable || current !== null;
+  $("more").textContent = usable ? `Draw ${n} more (${total} in all)` : "Draw more";
+}
+
+/**
+ * Samples `input.pixels` n times, drawing the histogram as the chunks arrive; with `more`, adds
+ * the n passes to the last measurement of the same input (independent draws: one larger sample).
+ */
+async function measure({ more = false } = {}) {
   if (!input) return;
+  const earlier = more && last?.input === input ? last : null;
   if (current) {
     current.controller.abort();
     await current.done;
@@ -54,20 +76,27 @@ async function measure() {
   progress.max = Number.isFinite(n) && n > 0 ? n : 1;
   progress.value = 0;
   $("cancel").disabled = false;
+  $("more").disabled = true;
   $("verdict").textContent = "";
   $("verdict").className = "verdict";
   document.body.dataset.state = "running";
-  setStatus(`sampling ${n} weight draws for ${input.label}…`);
+  setStatus(`sampling ${n} ${earlier ? "more " : ""}weight draws for ${input.label}…`);
 
   const onProgress = growingHistogram($("histogram"), (heights) => wasm.summarize(heights), ({ done }) => {
     progress.value = done;
-  });
+  }, earlier?.samples);
+  const measured = input;
   const { pixels, label } = input;
+  if (!earlier) last = null;
   try {
-    const result = await enqueue((est) =>
+    const run = await enqueue((est) =>
       est.predictSilhouette(pixels, n, { onProgress, signal: controller.signal }),
     );
     onProgress.stop();
+    const samples = earlier ? joined(earlier.samples, run.samples) : run.samples;
+    const result = earlier ? { ...run, ...wasm.summarize(samples), samples } : run;
+    const elapsedMs = (earlier?.elapsedMs ?? 0) + run.elapsedMs;
+    last = { input: measured, samples, elapsedMs };
     progress.value = progress.max;
     drawHistogram($("histogram"), result);
     $("verdict").textContent = describe(result);
@@ -80,7 +109,7 @@ async function measure() {
       `mean ${result.mean.toFixed(1)} px of the 126-px frame${inImage}, std ${result.std.toFixed(2)} px, ` +
       `90% interval ${result.ci90[0].toFixed(1)}–${result.ci90[1].toFixed(1)} px, ` +
       `${(100 * result.modeShare).toFixed(0)}% within ±1 px of the mode ` +
-      `(${result.samples.length} passes in ${result.elapsedMs.toFixed(0)} ms on ${result.backend}` +
+      `(${result.samples.length} passes in ${elapsedMs.toFixed(0)} ms on ${result.backend}` +
       `${result.workers > 1 ? `, ${result.workers} workers` : ""})`;
     setStatus(`done: ${label}`);
     finish("done");
@@ -97,6 +126,7 @@ async function measure() {
     if (current?.controller === controller) {
       current = null;
       $("cancel").disabled = true;
+      updateMore();
     }
     markDone();
   }
@@ -243,6 +273,8 @@ function wireInputs() {
     measure();
   });
   $("cancel").addEventListener("click", () => current?.controller.abort());
+  $("more").addEventListener("click", () => measure({ more: true }));
+  $("samples").addEventListener("input", updateMore);
 }
 
 async function main() {

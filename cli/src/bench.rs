@@ -162,6 +162,17 @@ pub fn run(
             s,
             flop,
         ));
+        // The same time against the arithmetic the kernels really do (background skipped).
+        let macs = host.multiply_adds(&input);
+        rows.push(row(
+            &format!(
+                "the same, GFLOP/s of the {:.2} M multiply-adds the kernels compute",
+                macs as f64 / 1e6
+            ),
+            chunk,
+            s,
+            2.0 * macs as f64,
+        ));
     }
     for kernel in [PassKernels::Convolutions, PassKernels::MatrixProducts] {
         let s = time(repeats, || {

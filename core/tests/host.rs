@@ -148,3 +148,23 @@ fn host_heights_have_the_distribution_of_burns_draws() {
         "a narrower sample passed: D = {d:.3}, p = {p:.2e}"
     );
 }
+
+/// The kernels' cost, from their loops: the fixed per-draw part alone for an empty frame; for a
+/// figure on every cell layer 1 over all 128 × 128 framed pixels and layer 2 over 36 × 40
+/// outputs (the 32 × 32 map, 2 beyond it on each side, rows padded to whole blocks of 8: more
+/// than the network's 19.68 M); the demo toddler's 21 × 12 cells in between (layer 1 over
+/// 84 × 48 pixels, layer 2 over 25 × 16 outputs).
+#[test]
+fn host_multiply_adds_count_what_the_kernels_compute() {
+    let device = device(47);
+    let model = load_embedded(&device).unwrap();
+    let host = HostNetwork::new(&model).unwrap();
+    let cost =
+        |pixels: &[f32]| host.multiply_adds(&ModelInput::new(&model, pixels, &device).unwrap());
+    let fixed = 32 * 16 * 25 + 32 * 8 * 8;
+    assert_eq!(cost(&vec![0.0; 126 * 126]), fixed);
+    let full = 128 * 128 * 16 * 25 + 36 * 40 * 16 * 25 * 32;
+    assert_eq!(cost(&vec![1.0; 126 * 126]), full + fixed);
+    let demo = 84 * 48 * 16 * 25 + 25 * 16 * 32 * 16 * 25;
+    assert_eq!(cost(&demo_silhouette().into_pixels()), demo + fixed);
+}

@@ -17,7 +17,7 @@ use burn::tensor::Device;
 use crate::error::RulerError;
 use crate::model::BayesianCnn;
 pub use block::ARITHMETIC;
-use block::{MARGIN, ROWS};
+use block::{LANES, MARGIN, ROWS};
 pub use draws::HostDraws;
 use draws::{Posterior, chunk_seed};
 use layers::{Change, Layer2Input, convolve, head, row_stride};
@@ -181,6 +181,23 @@ impl HostNetwork {
             })
             .collect::<Vec<_>>();
         Ok(heights)
+    }
+
+    /// The multiply-adds one pass costs on `input` in these kernels: both convolutions over the
+    /// figure's cells (in whole blocks of [`LANES`] positions, as computed), the background's
+    /// per-draw channel sums and the dense layer. For the achieved rate in the benchmarks.
+    pub fn multiply_adds(&self, input: &ModelInput) -> usize {
+        let k = self.kernel;
+        let reach = k / 2;
+        let taps = k * k;
+        let (c1, c2) = (self.conv1_bias.len(), self.conv2_bias.len());
+        let convolutions = input.host_crop().map_or(0, |crop| {
+            let layer1 = self.pool * crop.rows * (self.pool * crop.cols).next_multiple_of(LANES);
+            let out_cols = crop.cols + 2 * reach;
+            let layer2 = (crop.rows + 2 * reach) * row_stride(out_cols);
+            layer1 * taps * c1 + layer2 * c1 * taps * c2
+        });
+        convolutions + c2 * c1 * taps + self.posterior[2].len()
     }
 }
 
