@@ -19,6 +19,11 @@ export interface BayesRulerElement extends HTMLElement {
   readonly samples: number;
   /** The last prediction, once `data-state` is "done". */
   result?: Prediction;
+  /**
+   * Adds `n` passes (default: `samples`) to the last measurement and resolves with the merged
+   * prediction; rejects before a first measurement, past the module's limit, or when aborted.
+   */
+  drawMore(n?: number): Promise<Prediction>;
   addEventListener<K extends keyof BayesRulerEventMap>(type: K, listener: (this: BayesRulerElement, ev: BayesRulerEventMap[K]) => unknown, options?: Options): void;
   addEventListener<K extends keyof HTMLElementEventMap>(type: K, listener: (this: BayesRulerElement, ev: HTMLElementEventMap[K]) => unknown, options?: Options): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: Options): void;

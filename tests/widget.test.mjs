@@ -236,6 +236,49 @@ test("::part styles the widget; `source` takes a File, ImageData or pixels", { t
   await page.close();
 });
 
+test("drawMore adds passes to the widget's last measurement; its button shows only when undecided", { timeout: 300_000 }, async () => {
+  const { page, errors } = await widgetPage();
+  const out = await page.evaluate(async () => {
+    const results = (id) => events.filter((e) => e.id === id && e.type === "result").length;
+    const until = (id, count) => new Promise((resolve) => {
+      const check = () => (results(id) >= count ? resolve() : setTimeout(check, 50));
+      check();
+    });
+    const w = widget("more", { loading: "eager", samples: "40" });
+    const early = await w.drawMore().then(() => "resolved", (e) => e.message);
+    await until("more", 1);
+    const button = w.shadowRoot.querySelector("button");
+    const first = { verdict: w.result.verdict, hidden: button.hidden, text: button.textContent, samples: [...w.result.samples] };
+    const merged = await w.drawMore(60);
+    const second = { n: merged.samples.length, prefix: [...merged.samples.slice(0, 40)], same: merged === w.result, hidden: button.hidden, verdict: merged.verdict };
+    const refused = [await w.drawMore(0).then(() => null, (e) => e.message), await w.drawMore(99_901).then(() => null, (e) => e.message)];
+    // The button (shown or not) does what drawMore() does.
+    button.hidden = false;
+    button.click();
+    await until("more", 3);
+    const clicked = w.result.samples.length;
+    // A new input starts afresh.
+    w.setAttribute("samples", "30");
+    await until("more", 4);
+    return { early, first, second, refused, clicked, fresh: w.result.samples.length, results: results("more") };
+  });
+  assert.equal(out.early, "drawMore: nothing has been measured yet");
+  // 40 passes leave the 95% quantile's range open: never confident; its button then says so.
+  assert.notEqual(out.first.verdict, "confident");
+  assert.equal(out.first.hidden, out.first.verdict !== "undecided");
+  if (out.first.verdict === "undecided") assert.equal(out.first.text, "draw 40 more passes (80 in all)");
+  assert.equal(out.second.n, 100);
+  assert.deepEqual(out.second.prefix, out.first.samples, "the earlier passes are kept, in order");
+  assert.equal(out.second.same, true);
+  assert.equal(out.second.hidden, out.second.verdict !== "undecided");
+  assert.deepEqual(out.refused, ["drawMore: n must be a positive integer, got 0", "drawMore: 100001 passes in all would pass the limit of 100000"]);
+  assert.equal(out.clicked, 140, "the button adds `samples` passes");
+  assert.equal(out.fresh, 30);
+  assert.equal(out.results, 4);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test("a photograph given to the widget is measured by the automatic rule and said to be one", { timeout: 300_000 }, async () => {
   const { page, errors } = await widgetPage();
   // Written by `cargo run --example photo-fixtures` (scripts/test.sh), like the photo suite's.

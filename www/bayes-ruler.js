@@ -8,12 +8,15 @@
 // widget comes near the viewport; "eager": at once), `backend` and `threads` (read once per
 // page: "auto" | "webgpu" | "cpu", and "auto" | the number of CPU workers, 1 for none).
 // Property `source`: a File, Blob, ImageData or 126×126 Float32Array of pixels, instead of src.
+// Method `drawMore(n = samples)`: adds n passes to the last measurement (independent draws, so
+// one larger sample; what an "undecided" verdict asks for, and what the widget's own "draw more"
+// button, shown only then, does); resolves with the merged prediction.
 // Every widget on a page shares one wasm module, one device and one copy of the weights
 // (ruler.js) and their requests run one after another. A change of src, samples or source
 // aborts the run in progress; removing the widget stops its work.
 // Events (bubbling, and crossing shadow roots): `result` (detail: the prediction) and `error`
 // (detail: the Error). Styling: the `data-state` attribute (waiting, running, done, error) and
-// the parts `silhouette`, `histogram`, `progress` and `caption` (::part()).
+// the parts `silhouette`, `histogram`, `progress`, `caption` and `more` (::part()).
 import { describe, enqueue, loadEstimator, wasm } from "./ruler.js";
 import { drawHistogram, drawSilhouette, growingHistogram } from "./histogram.js";
 import { decodePicture, findFigure, imageDataPicture, pictureWarning } from "./picture.js";
@@ -31,6 +34,7 @@ const STYLE = `
   .confident { color: #1b6e35; }
   .uncertain, .error { color: #a40000; }
   .undecided { color: #8a5a00; }
+  button { margin-top: 4px; font: inherit; }
 `;
 
 /** How far outside the viewport a lazy widget starts its model. */
@@ -91,6 +95,7 @@ class BayesRuler extends HTMLElement {
   #scheduled = false;
   #visible = false;
   #observer = null;
+  #last = null; // the last finished measurement: { pixels, found, samples, elapsedMs }
 
   connectedCallback() {
     if (!this.#parts) this.#render();
@@ -132,6 +137,23 @@ class BayesRuler extends HTMLElement {
     if (this.#parts && this.#visible) this.#schedule();
   }
 
+  /**
+   * Adds `n` passes (default: the `samples` attribute) to the last measurement and resolves with
+   * the merged prediction (also the `result` event); rejects when nothing was measured yet, the
+   * total would pass the module's limit, or a newer input aborts it.
+   */
+  drawMore(n = this.samples) {
+    if (!this.#last) return Promise.reject(new Error("drawMore: nothing has been measured yet"));
+    if (!Number.isInteger(n) || n < 1) return Promise.reject(new Error(`drawMore: n must be a positive integer, got ${n}`));
+    const total = this.#last.samples.length + n;
+    if (total > wasm.maxSamples()) {
+      return Promise.reject(new Error(`drawMore: ${total} passes in all would pass the limit of ${wasm.maxSamples()}`));
+    }
+    this.#run?.abort(abortError());
+    this.#run = new AbortController();
+    return this.#measure(this.#run.signal, { more: n });
+  }
+
   get samples() {
     const n = Number(this.getAttribute("samples") ?? 500);
     return Number.isInteger(n) && n > 0 ? n : NaN;
@@ -154,13 +176,16 @@ class BayesRuler extends HTMLElement {
                 aria-label="histogram of the sampled heights"></canvas>
       </div>
       <progress part="progress" max="1" value="0" aria-label="sampling progress"></progress>
-      <p class="caption" part="caption" role="status" aria-live="polite">loading the model…</p>`;
+      <p class="caption" part="caption" role="status" aria-live="polite">loading the model…</p>
+      <button type="button" part="more" hidden></button>`;
     this.#parts = {
       silhouette: root.querySelector(".silhouette"),
       histogram: root.querySelector(".histogram"),
       progress: root.querySelector("progress"),
       caption: root.querySelector(".caption"),
+      more: root.querySelector("button"),
     };
+    this.#parts.more.addEventListener("click", () => this.drawMore().catch(() => {}));
   }
 
   /** Runs once per burst of changes, aborting the run before it. */
@@ -180,12 +205,17 @@ class BayesRuler extends HTMLElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  async #measure(signal) {
+  /** One run; with `more`, that many passes added to the last measurement. Resolves with the
+   * prediction (undefined when aborted), and rejects only a drawMore() that failed. */
+  async #measure(signal, { more = 0 } = {}) {
     const { silhouette, histogram, progress, caption } = this.#parts;
     const src = this.getAttribute("src");
     const source = this.#source;
-    const n = this.samples;
-    let pixels, found;
+    const earlier = more ? this.#last : null;
+    const n = more || this.samples;
+    let { pixels, found } = earlier ?? {};
+    if (!earlier) this.#last = null;
+    this.#parts.more.hidden = true;
     this.dataset.state = "running";
     caption.className = "caption";
     caption.textContent = "measuring…";
@@ -193,7 +223,7 @@ class BayesRuler extends HTMLElement {
     progress.value = 0;
     const onProgress = growingHistogram(histogram, (heights) => wasm.summarize(heights), ({ done }) => {
       progress.value = done;
-    });
+    }, earlier?.samples);
     // A stale run (aborted by a newer one) must not draw over the newer one's histogram.
     signal.addEventListener("abort", () => onProgress.stop(), { once: true });
     try {
@@ -201,12 +231,24 @@ class BayesRuler extends HTMLElement {
       if (!Number.isInteger(n)) throw new Error(`samples="${this.getAttribute("samples")}" is not a positive integer`);
       const result = await enqueue(async (est) => {
         if (signal.aborted) throw abortError();
-        ({ pixels, found } = await silhouetteOf(source, src, signal));
-        drawSilhouette(silhouette, pixels, wasm.imageSide(), found?.shade);
+        if (!earlier) {
+          ({ pixels, found } = await silhouetteOf(source, src, signal));
+          drawSilhouette(silhouette, pixels, wasm.imageSide(), found?.shade);
+        }
         return est.predictSilhouette(pixels, n, { onProgress, signal });
       });
       onProgress.stop();
-      if (signal.aborted) return;
+      if (signal.aborted) return undefined;
+      if (earlier) {
+        // The added passes joined to the earlier ones, and the summary and verdict of them all.
+        const added = result.samples;
+        const samples = new Float32Array(earlier.samples.length + added.length);
+        samples.set(earlier.samples);
+        samples.set(added, earlier.samples.length);
+        const elapsedMs = earlier.elapsedMs + result.elapsedMs;
+        Object.assign(result, wasm.summarize(samples), { samples, elapsedMs });
+      }
+      this.#last = { pixels, found, samples: result.samples, elapsedMs: result.elapsedMs };
       drawHistogram(histogram, result);
       // The figure's words ride on the result: what a host page reads is what the caption says.
       if (found) result.picture = found;
@@ -214,16 +256,32 @@ class BayesRuler extends HTMLElement {
       caption.textContent = warning ? `${describe(result)} ${warning}` : describe(result);
       caption.classList.add(result.verdict);
       this.result = result;
+      this.#offerMore(result);
       this.dataset.state = "done";
       this.#emit("result", result);
+      return result;
     } catch (e) {
       onProgress.stop();
-      if (signal.aborted) return; // a newer run, or none: the widget was removed
+      if (signal.aborted) {
+        if (more) throw e.name === "AbortError" ? e : abortError();
+        return undefined; // a newer run, or none: the widget was removed
+      }
       caption.textContent = e.message ?? String(e);
       caption.classList.add("error");
       this.dataset.state = "error";
       this.#emit("error", e);
+      if (more) throw e;
+      return undefined;
     }
+  }
+
+  /** The "draw more" button: only for an undecided verdict, while the total stays in the limit. */
+  #offerMore(result) {
+    const n = this.samples;
+    const total = result.samples.length + n;
+    const offer = result.verdict === "undecided" && Number.isInteger(n) && total <= wasm.maxSamples();
+    this.#parts.more.hidden = !offer;
+    this.#parts.more.textContent = offer ? `draw ${n} more passes (${total} in all)` : "";
   }
 }
 

@@ -41,6 +41,7 @@ impl Assessment {
             low: r.low.map(|v| v - offset),
             median: r.median.map(|v| v - offset),
             high: r.high.map(|v| v - offset),
+            ..r
         };
         Assessment {
             mean: self.mean - offset,

@@ -156,6 +156,29 @@ fn the_verdict_is_undecided_only_where_its_monte_carlo_range_straddles_the_thres
     }
 }
 
+/// Too few passes for the tails: the 5% quantile's range needs 37 samples and the 95%'s 71 to
+/// stay inside the sample. Below that the ranges are open and the verdict is never confident,
+/// however tight the few samples are; a spread already wider than the limit is still uncertain.
+#[test]
+fn with_too_few_passes_for_the_tails_the_verdict_is_never_confident() {
+    let t = rule();
+    let at = |ratio: f64, n: usize| Summary::of(&normal_like(n, 64.0, 2.432 * ratio)).unwrap();
+    assert!(!at(1.0, 70).ranges.closed);
+    assert!(at(1.0, 71).ranges.closed);
+    for n in [3, 10, 36, 70] {
+        let tight = at(0.5, n);
+        let d = decide(&Spread::of(&tight), &t);
+        assert_eq!(d.verdict, "undecided", "n = {n}");
+        assert_eq!(d.reason, Reason::TooFewPasses);
+        assert_eq!(
+            score_range(&Spread::of(&tight), &t).unwrap()[1],
+            f64::INFINITY
+        );
+    }
+    assert_eq!(decide(&Spread::of(&at(0.5, 71)), &t).verdict, "confident");
+    assert_eq!(decide(&Spread::of(&at(6.0, 40)), &t).verdict, "uncertain");
+}
+
 #[test]
 fn a_mean_outside_the_frame_is_never_confident() {
     let t = rule();

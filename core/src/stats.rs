@@ -39,6 +39,11 @@ pub struct Summary {
 /// a width read from two ends' opposite corners holds the true width ~95% of the time (1.96 per
 /// quantile made it ~99.8% and left half the 300-pass verdicts undecided; the switch was
 /// registered and measured first, trained/README.md). More passes, narrower ranges.
+///
+/// With few samples a tail quantile's outer rank falls outside the sample (below 37 passes for
+/// the 5% quantile, below 71 for the 95%): the true quantile may then lie anywhere beyond the
+/// extreme sample, so the range is open on that side (`closed` is false) and the extreme sample
+/// it holds there is no bound.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
 pub struct QuantileRanges {
     /// Range of the 5% quantile (the interval's lower end).
@@ -47,30 +52,45 @@ pub struct QuantileRanges {
     pub median: [f64; 2],
     /// Range of the 95% quantile (the interval's upper end).
     pub high: [f64; 2],
+    /// Whether every range's ends are ranks inside the sample (records made before
+    /// 2026-12-03 read as closed: they come from 300 passes or more).
+    #[serde(default = "closed")]
+    pub closed: bool,
+}
+
+fn closed() -> bool {
+    true
 }
 
 /// z of each quantile's range: the two-sided 95% normal z over √2, as the width combines two
 /// ends' errors.
 pub const RANGE_Z: f64 = 1.96 / std::f64::consts::SQRT_2;
 
-/// The range of quantile `q` of sorted samples the verdict reads (see [`QuantileRanges`]).
-pub fn quantile_range_sorted(sorted: &[f64], q: f64) -> [f64; 2] {
+/// The range of quantile `q` of sorted samples the verdict reads (see [`QuantileRanges`]), and
+/// whether both of its ranks lie inside the sample (else the ends are clamped to it).
+pub fn quantile_range_sorted(sorted: &[f64], q: f64) -> ([f64; 2], bool) {
     debug_assert!(!sorted.is_empty());
     let n = sorted.len() as f64;
     let half = RANGE_Z * (n * q * (1.0 - q)).sqrt();
     let last = sorted.len() - 1;
-    let lo = ((n * q - half).floor().max(0.0) as usize).min(last);
-    let hi = ((n * q + half).ceil().max(0.0) as usize).min(last);
-    [sorted[lo], sorted[hi]]
+    let (lo, hi) = ((n * q - half).floor(), (n * q + half).ceil());
+    let inside = lo >= 0.0 && hi <= last as f64;
+    let lo = (lo.max(0.0) as usize).min(last);
+    let hi = (hi.max(0.0) as usize).min(last);
+    ([sorted[lo], sorted[hi]], inside)
 }
 
 impl QuantileRanges {
     /// The ranges of sorted samples.
     pub fn of_sorted(sorted: &[f64]) -> Self {
+        let (low, low_inside) = quantile_range_sorted(sorted, 0.05);
+        let (median, median_inside) = quantile_range_sorted(sorted, 0.5);
+        let (high, high_inside) = quantile_range_sorted(sorted, 0.95);
         QuantileRanges {
-            low: quantile_range_sorted(sorted, 0.05),
-            median: quantile_range_sorted(sorted, 0.5),
-            high: quantile_range_sorted(sorted, 0.95),
+            low,
+            median,
+            high,
+            closed: low_inside && median_inside && high_inside,
         }
     }
 }

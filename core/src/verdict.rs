@@ -138,7 +138,9 @@ pub fn spread_score(score: &str, s: &Spread, child_width: Option<&ChildWidth>) -
 
 /// The range of the score that the quantiles' Monte-Carlo ranges allow: its smallest and
 /// largest value over every combination of their ends (`None` without ranges). The std-based
-/// scores read no quantile: their range is the point.
+/// scores read no quantile: their range is the point. With ranges open at the sample's ends
+/// (too few passes) a score that reads them has no upper bound: it can be "uncertain" (its
+/// lower bound above the threshold already) or "undecided", never "confident".
 pub fn score_range(spread: &Spread, threshold: &Threshold) -> Option<[f64; 2]> {
     let r = spread.ranges?;
     let mut range = [f64::INFINITY, f64::NEG_INFINITY];
@@ -156,7 +158,10 @@ pub fn score_range(spread: &Spread, threshold: &Threshold) -> Option<[f64; 2]> {
             }
         }
     }
-    Some(range).filter(|r| r[0].is_finite() && r[1].is_finite())
+    if !r.closed && range[1] > range[0] {
+        range[1] = f64::INFINITY;
+    }
+    Some(range).filter(|r| r[0].is_finite() && !r[1].is_nan())
 }
 
 /// Why a verdict is what it is.
