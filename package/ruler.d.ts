@@ -121,6 +121,10 @@ export function enqueue<T>(task: (estimator: RulerEstimator) => T | Promise<T>):
 /** The verdict in words, e.g. "about 51 px, confident (…)". */
 export function describe(result: Prediction): string;
 
+/** `result` with an earlier measurement's heights of the same image put before its own: the
+ * samples, summary, verdict and time of them all (returns `result`, updated). */
+export function merged(earlier: { samples: Float32Array; elapsedMs: number }, result: Prediction): Prediction;
+
 /** "WebGPU" or "CPU (reason)", with the number of workers and ", relaxed SIMD" when it fuses. */
 export function backendLabel(estimator: RulerEstimator): string;
 

@@ -17,7 +17,7 @@
 // Events (bubbling, and crossing shadow roots): `result` (detail: the prediction) and `error`
 // (detail: the Error). Styling: the `data-state` attribute (waiting, running, done, error) and
 // the parts `silhouette`, `histogram`, `progress`, `caption` and `more` (::part()).
-import { describe, enqueue, loadEstimator, wasm } from "./ruler.js";
+import { describe, enqueue, loadEstimator, merged, wasm } from "./ruler.js";
 import { drawHistogram, drawSilhouette, growingHistogram } from "./histogram.js";
 import { decodePicture, findFigure, imageDataPicture, pictureWarning } from "./picture.js";
 
@@ -239,15 +239,7 @@ class BayesRuler extends HTMLElement {
       });
       onProgress.stop();
       if (signal.aborted) return undefined;
-      if (earlier) {
-        // The added passes joined to the earlier ones, and the summary and verdict of them all.
-        const added = result.samples;
-        const samples = new Float32Array(earlier.samples.length + added.length);
-        samples.set(earlier.samples);
-        samples.set(added, earlier.samples.length);
-        const elapsedMs = earlier.elapsedMs + result.elapsedMs;
-        Object.assign(result, wasm.summarize(samples), { samples, elapsedMs });
-      }
+      if (earlier) merged(earlier, result);
       this.#last = { pixels, found, samples: result.samples, elapsedMs: result.elapsedMs };
       drawHistogram(histogram, result);
       // The figure's words ride on the result: what a host page reads is what the caption says.

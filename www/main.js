@@ -1,6 +1,6 @@
 // The demo page: pick an image (file, drop, paste or the gallery), see what the model sees, and
 // watch the histogram of n exact weight draws grow. One estimator for the page (ruler.js).
-import { backendLabel, describe, enqueue, loadEstimator, wasm } from "./ruler.js";
+import { backendLabel, describe, enqueue, loadEstimator, merged, wasm } from "./ruler.js";
 import { drawHistogram, drawSilhouette, growingHistogram } from "./histogram.js";
 import { decodePicture, findFigure, pictureWarning } from "./picture.js";
 
@@ -38,14 +38,6 @@ function showOriginal({ decoded, pixels }) {
     drawSilhouette(canvas, pixels, side);
     canvas.setAttribute("aria-label", "the chosen example");
   }
-}
-
-/** `a` then `b`, one array (up to maxSamples() heights: no spread into arguments). */
-function joined(a, b) {
-  const all = new Float32Array(a.length + b.length);
-  all.set(a);
-  all.set(b, a.length);
-  return all;
 }
 
 /** The "Draw more" button: for the input just measured, while the total stays within the limit. */
@@ -93,10 +85,8 @@ async function measure({ more = false } = {}) {
       est.predictSilhouette(pixels, n, { onProgress, signal: controller.signal }),
     );
     onProgress.stop();
-    const samples = earlier ? joined(earlier.samples, run.samples) : run.samples;
-    const result = earlier ? { ...run, ...wasm.summarize(samples), samples } : run;
-    const elapsedMs = (earlier?.elapsedMs ?? 0) + run.elapsedMs;
-    last = { input: measured, samples, elapsedMs };
+    const result = earlier ? merged(earlier, run) : run;
+    last = { input: measured, samples: result.samples, elapsedMs: result.elapsedMs };
     progress.value = progress.max;
     drawHistogram($("histogram"), result);
     $("verdict").textContent = describe(result);
@@ -109,7 +99,7 @@ async function measure({ more = false } = {}) {
       `mean ${result.mean.toFixed(1)} px of the 126-px frame${inImage}, std ${result.std.toFixed(2)} px, ` +
       `90% interval ${result.ci90[0].toFixed(1)}–${result.ci90[1].toFixed(1)} px, ` +
       `${(100 * result.modeShare).toFixed(0)}% within ±1 px of the mode ` +
-      `(${result.samples.length} passes in ${elapsedMs.toFixed(0)} ms on ${result.backend}` +
+      `(${result.samples.length} passes in ${result.elapsedMs.toFixed(0)} ms on ${result.backend}` +
       `${result.workers > 1 ? `, ${result.workers} workers` : ""})`;
     setStatus(`done: ${label}`);
     finish("done");

@@ -197,6 +197,18 @@ export function enqueue(task) {
   return run;
 }
 
+/**
+ * `result` with the heights of an `earlier` measurement of the same image put before its own:
+ * the samples, summary, verdict and time of them all (every pass is its own draw of every weight,
+ * so together they are one larger exact sample). `earlier`: `{ samples, elapsedMs }`.
+ */
+export function merged(earlier, result) {
+  const samples = new Float32Array(earlier.samples.length + result.samples.length);
+  samples.set(earlier.samples);
+  samples.set(result.samples, earlier.samples.length);
+  return Object.assign(result, wasm.summarize(samples), { samples, elapsedMs: earlier.elapsedMs + result.elapsedMs });
+}
+
 /** The verdict in words, e.g. "about 51 px, confident (…)": see verdict-words.js. */
 export function describe(result) {
   return describeVerdict(result, wasm.verdictRule());
