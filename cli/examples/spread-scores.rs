@@ -23,6 +23,9 @@ use burn::tensor::Device;
 /// Central interval coverages whose widths are compared.
 const COVERAGES: [f64; 5] = [0.5, 0.8, 0.9, 0.95, 0.98];
 
+/// A candidate score of one image's heights.
+type Score<'a> = Box<dyn Fn(&Stats) -> f64 + 'a>;
+
 /// What one image's heights give.
 struct Stats {
     kind: String,
@@ -80,16 +83,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (n_children, n_negatives, passes) = (arg(1, 200), arg(2, 300), arg(3, 1000));
     let device = Device::flex();
     let model = load_embedded(&device)?;
-    let sample = |set: usize, examples: Vec<Example>| -> Result<Vec<Stats>, Box<dyn std::error::Error>> {
-        examples
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                device.seed(image_seed(11, set, i));
-                Ok(stats(e, &sample_heights(&model, &e.pixels, passes, &device)?))
-            })
-            .collect()
-    };
+    let sample =
+        |set: usize, examples: Vec<Example>| -> Result<Vec<Stats>, Box<dyn std::error::Error>> {
+            examples
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    device.seed(image_seed(11, set, i));
+                    Ok(stats(
+                        e,
+                        &sample_heights(&model, &e.pixels, passes, &device)?,
+                    ))
+                })
+                .collect()
+        };
     let children = sample(0, calibration_children(DATA_SEED, n_children))?;
     let negatives = sample(1, validation_negatives(DATA_SEED, n_negatives))?;
     let (fit, held): (Vec<&Stats>, Vec<&Stats>) = {
@@ -97,7 +104,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         (a.iter().collect(), b.iter().collect())
     };
     let threshold = shipped_threshold();
-    let mut scores: Vec<(String, Box<dyn Fn(&Stats) -> f64>)> = vec![(
+    let mut scores: Vec<(String, Score<'_>)> = vec![(
         "shipped: ci90_vs_children (threshold.json's fit)".into(),
         Box::new(move |s: &Stats| threshold.score_of(&s.spread)),
     )];
@@ -143,14 +150,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("| --- | --- |{}", " --- |".repeat(kinds.len()));
     for (name, score) in &scores {
         let kids: Vec<f64> = held.iter().map(|s| score(s)).collect();
-        let all: Vec<f64> = negatives.iter().map(|s| score(s)).collect();
+        let all: Vec<f64> = negatives.iter().map(score).collect();
         let per_kind: Vec<String> = kinds
             .iter()
             .map(|k| {
                 let of: Vec<f64> = negatives
                     .iter()
                     .filter(|s| &s.kind == k)
-                    .map(|s| score(s))
+                    .map(score)
                     .collect();
                 format!("{:.3} ({})", auroc(&of, &kids), of.len())
             })

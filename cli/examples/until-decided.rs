@@ -33,11 +33,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         test_spiders(DATA_SEED, 5),
         test_cats(DATA_SEED, 5),
     ];
-    sets.extend(Category::ALL.iter().map(|&c| test_strangers(DATA_SEED, c, 5)));
+    sets.extend(
+        Category::ALL
+            .iter()
+            .map(|&c| test_strangers(DATA_SEED, c, 5)),
+    );
     let images: Vec<(usize, usize, &[f32])> = sets
         .iter()
         .enumerate()
-        .flat_map(|(s, set)| set.iter().enumerate().map(move |(i, e)| (s, i, &e.pixels[..])))
+        .flat_map(|(s, set)| {
+            set.iter()
+                .enumerate()
+                .map(move |(i, e)| (s, i, &e.pixels[..]))
+        })
         .collect();
     // verdicts[start][image], passes[start][image]
     let mut verdicts = vec![Vec::new(); STARTS.len()];
@@ -71,7 +79,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .count();
     println!("{} images, cap {cap} passes\n", images.len());
-    println!("| start | confident | undecided at the cap | uncertain | mean passes | most passes |");
+    println!(
+        "| start | confident | undecided at the cap | uncertain | mean passes | most passes |"
+    );
     println!("| --- | --- | --- | --- | --- | --- |");
     for (k, &start) in STARTS.iter().enumerate() {
         let share = |v: &str| verdicts[k].iter().filter(|&&x| x == v).count() as f64 / n;
