@@ -5,9 +5,10 @@
 //! Both convolutions are written so that every tap (input channel c, row dy, column dx) is a
 //! constant offset `c·plane + dy·width + dx` into a flat, row-major input; the positions of one
 //! output row then read contiguous input, and [`LANES`] of them are two 128-bit vectors. The
-//! loop is plain Rust that LLVM vectorises for wasm's SIMD128 and for SSE alike (one code path,
-//! tested natively against burn's convolutions): fixed-size arrays keep the 8 accumulators in
-//! registers, and each tap costs 2 input loads, 4 weight loads and 8 vector multiply-adds.
+//! loop is plain Rust that LLVM vectorises for wasm's SIMD128 and for SSE alike (tested
+//! natively and in the browser against burn's convolutions): fixed-size arrays keep the 8
+//! accumulators in registers, and each tap costs 2 input loads, 4 weight loads and 8 vector
+//! multiply-adds.
 //!
 //! Built with the `relaxed-simd` feature for wasm (the page's third module, chosen where the
 //! browser validates relaxed SIMD), the same loop is written with `f32x4.relaxed_madd`: a fused
