@@ -38,23 +38,55 @@ pub(super) const LANES: usize = 8;
 /// may read [`LANES`] − 1 past the end of its row (its extra outputs are never used).
 pub(super) const MARGIN: usize = 2 * LANES;
 
-/// `acc[r][j] = Σ_t kernels[r][t] · input[base + offsets[t] + j]`.
+/// A convolution's taps: their offsets into its flat input and the furthest of them, so that a
+/// block checks its reads once instead of at every tap.
+pub(super) struct Taps {
+    offsets: Vec<usize>,
+    furthest: usize,
+}
+
+impl Taps {
+    pub(super) fn new(offsets: Vec<usize>) -> Self {
+        let furthest = offsets.iter().copied().max().unwrap_or(0);
+        Self { offsets, furthest }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.offsets.len()
+    }
+
+    /// The [`LANES`] floats of `input` from `base + offset` for each tap, after one check that
+    /// the furthest of them lies inside `input`.
+    #[inline(always)]
+    fn windows<'a>(
+        &'a self,
+        input: &'a [f32],
+        base: usize,
+    ) -> impl Iterator<Item = &'a [f32; LANES]> {
+        assert!(
+            base + self.furthest + LANES <= input.len(),
+            "a block reads past its input"
+        );
+        self.offsets.iter().map(move |&offset| {
+            // SAFETY: base + offset + LANES ≤ base + furthest + LANES ≤ input.len() (checked
+            // above; `furthest` is the largest offset, set with them in `new`).
+            unsafe { &*input.as_ptr().add(base + offset).cast::<[f32; LANES]>() }
+        })
+    }
+}
+
+/// `acc[r][j] = Σ_t kernels[r][t] · input[base + offsets[t] + j]`, with `taps`' offsets.
 #[cfg(not(all(target_arch = "wasm32", feature = "relaxed-simd")))]
 #[inline(always)]
 pub(super) fn dot_block(
     input: &[f32],
     base: usize,
-    offsets: &[usize],
+    taps: &Taps,
     kernels: [&[f32]; ROWS],
 ) -> [[f32; LANES]; ROWS] {
-    let taps = offsets.len();
-    let kernels = kernels.map(|k| &k[..taps]);
+    let kernels = kernels.map(|k| &k[..taps.len()]);
     let mut acc = [[0.0f32; LANES]; ROWS];
-    for (t, &offset) in offsets.iter().enumerate() {
-        let at = base + offset;
-        let x: &[f32; LANES] = input[at..at + LANES]
-            .try_into()
-            .expect("a slice of LANES floats");
+    for (t, x) in taps.windows(input, base).enumerate() {
         for (row, kernel) in acc.iter_mut().zip(&kernels) {
             let w = kernel[t];
             for (a, &v) in row.iter_mut().zip(x) {
@@ -71,19 +103,14 @@ pub(super) fn dot_block(
 pub(super) fn dot_block(
     input: &[f32],
     base: usize,
-    offsets: &[usize],
+    taps: &Taps,
     kernels: [&[f32]; ROWS],
 ) -> [[f32; LANES]; ROWS] {
     use core::arch::wasm32::{f32x4, f32x4_relaxed_madd, f32x4_splat, v128};
-    let taps = offsets.len();
-    let kernels = kernels.map(|k| &k[..taps]);
+    let kernels = kernels.map(|k| &k[..taps.len()]);
     let mut acc = [[f32x4_splat(0.0); 2]; ROWS];
     let vector = |x: &[f32]| f32x4(x[0], x[1], x[2], x[3]);
-    for (t, &offset) in offsets.iter().enumerate() {
-        let at = base + offset;
-        let x: &[f32; LANES] = input[at..at + LANES]
-            .try_into()
-            .expect("a slice of LANES floats");
+    for (t, x) in taps.windows(input, base).enumerate() {
         // Four contiguous lanes: LLVM makes each a single v128.load.
         let (low, high) = (vector(&x[..4]), vector(&x[4..]));
         for (row, kernel) in acc.iter_mut().zip(&kernels) {
@@ -100,4 +127,33 @@ pub(super) fn dot_block(
         let (l, h) = (lanes(low), lanes(high));
         [l[0], l[1], l[2], l[3], h[0], h[1], h[2], h[3]]
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_block_sums_its_taps_and_refuses_to_read_past_its_input() {
+        let input: Vec<f32> = (0..40).map(|i| i as f32).collect();
+        let taps = Taps::new(vec![0, 3, 17]);
+        let kernels = [
+            &[1.0, 0.0, 0.0][..],
+            &[0.0, 1.0, 0.0],
+            &[0.0, 0.0, 1.0],
+            &[1.0, 1.0, 1.0],
+        ];
+        let acc = dot_block(&input, 2, &taps, kernels);
+        let at = |offset: usize, j: usize| (2 + offset + j) as f32;
+        let expected: [[f32; LANES]; ROWS] = [
+            std::array::from_fn(|j| at(0, j)),
+            std::array::from_fn(|j| at(3, j)),
+            std::array::from_fn(|j| at(17, j)),
+            std::array::from_fn(|j| at(0, j) + at(3, j) + at(17, j)),
+        ];
+        assert_eq!(acc, expected);
+        // The furthest tap from base 16 would read floats 33..41 of 40.
+        let past = std::panic::catch_unwind(|| dot_block(&input, 16, &taps, kernels));
+        assert!(past.is_err());
+    }
 }

@@ -2,7 +2,7 @@
 //! cells, layer 2's change from the background, and the second pool with the dense layer. The
 //! same arithmetic as `forward.rs` (which explains the background skipping), on flat buffers.
 
-use super::block::{LANES, MARGIN, ROWS, dot_block};
+use super::block::{LANES, MARGIN, ROWS, Taps, dot_block};
 use super::{HostCrop, HostNetwork};
 
 /// Layer 2's zero-padded input D = layer-1 output − relu(bias) over the figure's cells: `c1`
@@ -81,7 +81,7 @@ fn convolve_fused(
 fn layer1(net: &HostNetwork, crop: &HostCrop, kernels: &[f32], delta: &mut Layer2Input) {
     let k = net.kernel;
     let pool = net.pool;
-    let offsets: Vec<usize> = (0..k * k).map(|t| (t / k) * crop.width + t % k).collect();
+    let taps = Taps::new((0..k * k).map(|t| (t / k) * crop.width + t % k).collect());
     let cols = pool * crop.cols; // output columns of the valid convolution
     let mut maxima = vec![[f32::NEG_INFINITY; ROWS]; crop.cols];
     for block in 0..net.conv1_bias.len() / ROWS {
@@ -90,7 +90,7 @@ fn layer1(net: &HostNetwork, crop: &HostCrop, kernels: &[f32], delta: &mut Layer
             maxima.fill([f32::NEG_INFINITY; ROWS]);
             for y in pool * cell_row..pool * (cell_row + 1) {
                 for x0 in (0..cols).step_by(LANES) {
-                    let acc = dot_block(&crop.data, y * crop.width + x0, &offsets, rows);
+                    let acc = dot_block(&crop.data, y * crop.width + x0, &taps, rows);
                     for j in 0..LANES.min(cols - x0) {
                         let cell = &mut maxima[(x0 + j) / pool];
                         for r in 0..ROWS {
@@ -123,19 +123,21 @@ fn layer2(
 ) {
     let k = net.kernel;
     let c1 = net.conv1_bias.len();
-    let offsets: Vec<usize> = (0..c1 * k * k)
-        .map(|t| {
-            let (c, tap) = (t / (k * k), t % (k * k));
-            c * delta.plane + (tap / k) * delta.width + tap % k
-        })
-        .collect();
+    let taps = Taps::new(
+        (0..c1 * k * k)
+            .map(|t| {
+                let (c, tap) = (t / (k * k), t % (k * k));
+                c * delta.plane + (tap / k) * delta.width + tap % k
+            })
+            .collect(),
+    );
     let row_stride = row_stride(out_cols);
     let plane = out_rows * row_stride;
     for block in 0..net.conv2_bias.len() / ROWS {
         let rows = block_kernels(kernels, block, c1 * k * k);
         for y in 0..out_rows {
             for x0 in (0..out_cols).step_by(LANES) {
-                let acc = dot_block(&delta.data, y * delta.width + x0, &offsets, rows);
+                let acc = dot_block(&delta.data, y * delta.width + x0, &taps, rows);
                 for (r, values) in acc.iter().enumerate() {
                     let at = (block * ROWS + r) * plane + y * row_stride + x0;
                     out[at..at + LANES].copy_from_slice(values);
