@@ -76,7 +76,6 @@ impl Taps {
 }
 
 /// `acc[r][j] = Σ_t kernels[r][t] · input[base + offsets[t] + j]`, with `taps`' offsets.
-#[cfg(not(all(target_arch = "wasm32", feature = "relaxed-simd")))]
 #[inline(always)]
 pub(super) fn dot_block(
     input: &[f32],
@@ -85,48 +84,81 @@ pub(super) fn dot_block(
     kernels: [&[f32]; ROWS],
 ) -> [[f32; LANES]; ROWS] {
     let kernels = kernels.map(|k| &k[..taps.len()]);
-    let mut acc = [[0.0f32; LANES]; ROWS];
+    let mut acc = [lanes::ZERO; ROWS];
     for (t, x) in taps.windows(input, base).enumerate() {
+        let x = lanes::load(x);
         for (row, kernel) in acc.iter_mut().zip(&kernels) {
-            let w = kernel[t];
-            for (a, &v) in row.iter_mut().zip(x) {
-                *a += w * v;
-            }
+            lanes::madd(row, kernel[t], &x);
         }
     }
-    acc
+    acc.map(lanes::floats)
 }
 
-/// [`dot_block`] with fused multiply-adds: the same sums, tap by tap in the same order.
-#[cfg(all(target_arch = "wasm32", feature = "relaxed-simd"))]
-#[inline(always)]
-pub(super) fn dot_block(
-    input: &[f32],
-    base: usize,
-    taps: &Taps,
-    kernels: [&[f32]; ROWS],
-) -> [[f32; LANES]; ROWS] {
-    use core::arch::wasm32::{f32x4, f32x4_relaxed_madd, f32x4_splat, v128};
-    let kernels = kernels.map(|k| &k[..taps.len()]);
-    let mut acc = [[f32x4_splat(0.0); 2]; ROWS];
-    let vector = |x: &[f32]| f32x4(x[0], x[1], x[2], x[3]);
-    for (t, x) in taps.windows(input, base).enumerate() {
-        // Four contiguous lanes: LLVM makes each a single v128.load.
-        let (low, high) = (vector(&x[..4]), vector(&x[4..]));
-        for (row, kernel) in acc.iter_mut().zip(&kernels) {
-            let w = f32x4_splat(kernel[t]);
-            row[0] = f32x4_relaxed_madd(w, low, row[0]);
-            row[1] = f32x4_relaxed_madd(w, high, row[1]);
+/// A block row's arithmetic on [`LANES`] positions: plain loops that LLVM vectorises (SIMD128,
+/// SSE), a multiply and an add per lane.
+#[cfg(not(all(target_arch = "wasm32", feature = "relaxed-simd")))]
+mod lanes {
+    use super::LANES;
+
+    pub(super) type Row = [f32; LANES];
+    pub(super) const ZERO: Row = [0.0; LANES];
+
+    #[inline(always)]
+    pub(super) fn load(x: &[f32; LANES]) -> Row {
+        *x
+    }
+
+    /// `acc += w · x`, lane by lane.
+    #[inline(always)]
+    pub(super) fn madd(acc: &mut Row, w: f32, x: &Row) {
+        for (a, &v) in acc.iter_mut().zip(x) {
+            *a += w * v;
         }
     }
-    let lanes = |v: v128| -> [f32; 4] {
-        use core::arch::wasm32::f32x4_extract_lane as lane;
-        [lane::<0>(v), lane::<1>(v), lane::<2>(v), lane::<3>(v)]
-    };
-    acc.map(|[low, high]| {
-        let (l, h) = (lanes(low), lanes(high));
+
+    #[inline(always)]
+    pub(super) fn floats(acc: Row) -> [f32; LANES] {
+        acc
+    }
+}
+
+/// The same with relaxed SIMD's `f32x4.relaxed_madd`: two vectors per row, one fused
+/// multiply-add each where the CPU has FMA.
+#[cfg(all(target_arch = "wasm32", feature = "relaxed-simd"))]
+mod lanes {
+    use super::LANES;
+    use core::arch::wasm32::{f32x4, f32x4_extract_lane, f32x4_relaxed_madd, f32x4_splat, v128};
+
+    pub(super) type Row = [v128; 2];
+    pub(super) const ZERO: Row = [f32x4(0.0, 0.0, 0.0, 0.0); 2];
+
+    /// Four contiguous lanes each: LLVM makes them two v128.loads.
+    #[inline(always)]
+    pub(super) fn load(x: &[f32; LANES]) -> Row {
+        [f32x4(x[0], x[1], x[2], x[3]), f32x4(x[4], x[5], x[6], x[7])]
+    }
+
+    /// `acc += w · x`, fused.
+    #[inline(always)]
+    pub(super) fn madd(acc: &mut Row, w: f32, x: &Row) {
+        let w = f32x4_splat(w);
+        acc[0] = f32x4_relaxed_madd(w, x[0], acc[0]);
+        acc[1] = f32x4_relaxed_madd(w, x[1], acc[1]);
+    }
+
+    #[inline(always)]
+    pub(super) fn floats([low, high]: Row) -> [f32; LANES] {
+        let four = |v: v128| {
+            [
+                f32x4_extract_lane::<0>(v),
+                f32x4_extract_lane::<1>(v),
+                f32x4_extract_lane::<2>(v),
+                f32x4_extract_lane::<3>(v),
+            ]
+        };
+        let (l, h) = (four(low), four(high));
         [l[0], l[1], l[2], l[3], h[0], h[1], h[2], h[3]]
-    })
+    }
 }
 
 #[cfg(test)]
