@@ -4,19 +4,19 @@
 //!
 //! Both convolutions are written so that every tap (input channel c, row dy, column dx) is a
 //! constant offset `c·plane + dy·width + dx` into a flat, row-major input; the positions of one
-//! output row then read contiguous input, and [`LANES`] of them are two 128-bit vectors. The
-//! loop is plain Rust that LLVM vectorises for wasm's SIMD128 and for SSE alike (tested
-//! natively and in the browser against burn's convolutions): fixed-size arrays keep the 8
-//! accumulators in registers, and each tap costs 2 input loads, 4 weight loads and 8 vector
-//! multiply-adds.
+//! output row then read contiguous input, and [`LANES`] of them are two 128-bit vectors. Each
+//! tap costs 2 input loads, 4 weight loads and 8 vector multiply-adds, the 8 accumulators
+//! staying in registers; its reads are bounds-checked once per block ([`Taps`]).
 //!
-//! Built with the `relaxed-simd` feature for wasm (the page's third module, chosen where the
-//! browser validates relaxed SIMD), the same loop is written with `f32x4.relaxed_madd`: a fused
-//! multiply-add where the CPU has one (one instruction and one rounding instead of two), the
-//! plain pair elsewhere. Rust does not contract `a * b + c` by itself, so this is the one place
-//! written with explicit vectors. The feature is not a global `-C target-feature` (burn's
-//! macerator does not compile with one): the two convolutions are compiled with it
-//! (`layers::convolve`), and everything they call inlines into them.
+//! A row's arithmetic is the `lanes` module: plain loops that LLVM vectorises for wasm's
+//! SIMD128 and for SSE alike, or, built with the `relaxed-simd` feature for wasm (the page's
+//! third module, chosen where the browser validates relaxed SIMD), `f32x4.relaxed_madd`: a fused
+//! multiply-add where the CPU has one (one instruction and one rounding instead of two). Rust
+//! does not contract `a * b + c` by itself, so that one is written with explicit vectors. The
+//! feature is not a global `-C target-feature` (burn's macerator does not compile with one):
+//! the two convolutions are compiled with it (`layers::convolve`), and everything they call
+//! inlines into them. Both forms are tested against burn's convolutions (natively, and in
+//! Chromium and Firefox).
 
 /// How this build's CPU kernels multiply and add: "relaxed-simd" (wasm with relaxed SIMD: fused
 /// multiply-adds), "simd128" (wasm SIMD) or "native" (LLVM's vectorisation for the host CPU).
