@@ -15,8 +15,8 @@
 //! does not contract `a * b + c` by itself, so that one is written with explicit vectors. The
 //! feature is not a global `-C target-feature` (burn's macerator does not compile with one):
 //! the two convolutions are compiled with it (`layers::convolve`), and everything they call
-//! inlines into them. Both forms are tested against burn's convolutions (natively, and in
-//! Chromium and Firefox).
+//! inlines into them. Both are tested against burn's convolutions: the plain loops natively and
+//! in Chromium and Firefox, the fused ones in Chromium.
 
 /// How this build's CPU kernels multiply and add: "relaxed-simd" (wasm with relaxed SIMD: fused
 /// multiply-adds), "simd128" (wasm SIMD) or "native" (LLVM's vectorisation for the host CPU).
