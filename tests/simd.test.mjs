@@ -1,7 +1,8 @@
 // The CPU path's two builds in Debian's Chromium: where relaxed SIMD validates (Chromium has it)
 // the page runs the CPU-only module's relaxed-SIMD twin, whose kernels fuse their multiply-adds,
-// and its heights are distributed as the SIMD128 build's; where it does not validate (simulated
-// here: Firefox ESR's own case runs in firefox.test.mjs) the page loads the SIMD128 build alone.
+// and its heights are distributed as the SIMD128 build's; where it does not validate the page
+// loads the SIMD128 build alone (simulated here: Chromium 156 and Firefox ESR 153 both validate
+// it; firefox.test.mjs checks that Firefox's page follows its own answer).
 // That the fused kernels give burn's heights draw for draw is crate/tests/relaxed.rs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
