@@ -37,6 +37,29 @@ fn one_pass_costs_the_documented_multiply_adds() {
     );
 }
 
+/// WebGPU chunks from the adapter's binding limit: the first layer's output per pass is the
+/// network's 16 filters over the 128 × 128 framed image; 128 MiB (WebGPU's guaranteed
+/// minimum) holds 120 passes with room, 2 GiB 1920, and a tiny limit still one.
+#[test]
+fn webgpu_chunks_fit_the_adapters_binding_limit() {
+    use bayes_ruler_core::inference::{WEBGPU_BYTES_PER_PASS, WEBGPU_MAX_CHUNK, webgpu_max_chunk};
+    let config = BayesianCnnConfig::new();
+    let side = config.input_side() as u64;
+    assert_eq!(
+        WEBGPU_BYTES_PER_PASS,
+        config.conv1_filters as u64 * side * side * 4
+    );
+    assert_eq!(webgpu_max_chunk(128 << 20), WEBGPU_MAX_CHUNK);
+    assert_eq!(webgpu_max_chunk(2 << 30), 1920);
+    assert_eq!(webgpu_max_chunk(1000), 1);
+    for limit in [128u64 << 20, 256 << 20, 1 << 30, 4 << 30] {
+        let n = webgpu_max_chunk(limit) as u64;
+        assert!(
+            n * WEBGPU_BYTES_PER_PASS <= limit && (n + 1) * WEBGPU_BYTES_PER_PASS > limit / 16 * 15
+        );
+    }
+}
+
 #[test]
 fn training_pass_maps_a_batch_to_one_height_each() {
     let device = device(5);

@@ -1,14 +1,18 @@
 //! Devices: created once per page and shared by every estimator (a second WebGPU initialisation
 //! fails, and one device keeps one memory pool), and the choice of backend.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use burn::tensor::Device;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, future_to_promise};
 
+#[cfg(feature = "webgpu")]
+use crate::rules::MAX_CHUNK;
 use bayes_ruler_core::error::RulerError;
+#[cfg(feature = "webgpu")]
+use bayes_ruler_core::inference::{WEBGPU_MAX_CHUNK, webgpu_max_chunk};
 
 /// Which backend an estimator computes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +71,8 @@ enum GpuState {
 
 thread_local! {
     static GPU: RefCell<GpuState> = const { RefCell::new(GpuState::Untried) };
+    /// Most passes per WebGPU call, from the adapter's limits once the device started.
+    static WEBGPU_CHUNK_LIMIT: Cell<Option<usize>> = const { Cell::new(None) };
     static CPU: RefCell<Option<Device>> = const { RefCell::new(None) };
 }
 
@@ -163,6 +169,10 @@ async fn init_webgpu() -> Result<Device, String> {
         .init_async()
         .await
         .map_err(|e| format!("WebGPU is not available: {e:?}"))?;
+    let limit = binding_limit()
+        .await
+        .map_or(WEBGPU_MAX_CHUNK, webgpu_max_chunk);
+    WEBGPU_CHUNK_LIMIT.set(Some(limit.min(MAX_CHUNK)));
     device.seed(fresh_seed().map_err(|e| e.to_string())?);
     Ok(device)
 }
@@ -177,6 +187,30 @@ const SOFTWARE_ADAPTER: &str = "only a software WebGPU adapter (e.g. SwiftShader
 #[wasm_bindgen(js_name = webgpuUsable)]
 pub async fn webgpu_usable() -> bool {
     lost_reason().is_none() && probe_adapter().await == Ok(false)
+}
+
+/// Most passes per WebGPU device call on this page (`null` until WebGPU has started, and in the
+/// CPU-only module): what the adapter's storage-buffer limits hold, at most `maxChunk()`.
+#[wasm_bindgen(js_name = webgpuChunkLimit)]
+pub fn webgpu_chunk_limit() -> Option<usize> {
+    WEBGPU_CHUNK_LIMIT.get()
+}
+
+/// The bytes a storage-buffer binding may hold on this browser's adapter: the smaller of its
+/// `maxStorageBufferBindingSize` and `maxBufferSize` (`None` when they cannot be read).
+#[cfg(feature = "webgpu")]
+async fn binding_limit() -> Option<u64> {
+    let gpu = navigator_gpu()?;
+    let request: Function = Reflect::get(&gpu, &"requestAdapter".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let promise: Promise = request.call0(&gpu).ok()?.dyn_into().ok()?;
+    let adapter = JsFuture::from(promise).await.ok()?;
+    let limits = Reflect::get(&adapter, &"limits".into()).ok()?;
+    let read = |name: &str| Reflect::get(&limits, &name.into()).ok()?.as_f64();
+    let bytes = read("maxStorageBufferBindingSize")?.min(read("maxBufferSize")?);
+    (bytes.is_finite() && bytes > 0.0).then_some(bytes as u64)
 }
 
 /// Why the CPU where the browser has no WebGPU at all.

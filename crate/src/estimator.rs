@@ -10,7 +10,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::arguments::{RunOptions, parse_bytes, parse_count, parse_pixels, parse_run_options};
-use crate::device::{Backend, choose_backend, cpu_device, mark_webgpu_lost, parse_options};
+use crate::device::{
+    Backend, choose_backend, cpu_device, mark_webgpu_lost, parse_options, webgpu_chunk_limit,
+};
 use crate::report::report;
 use crate::rules::ABORT_MESSAGE;
 use crate::{JsResult, js_error, now_ms, set, yield_to_event_loop};
@@ -78,7 +80,7 @@ fn one_line(error: &str) -> String {
 impl Compute {
     fn chunk(&self, requested: usize) -> usize {
         match self.backend {
-            Backend::WebGpu => requested.min(WEBGPU_MAX_CHUNK),
+            Backend::WebGpu => requested.min(webgpu_chunk_limit().unwrap_or(WEBGPU_MAX_CHUNK)),
             Backend::Cpu => requested,
         }
     }

@@ -20,7 +20,7 @@ mod picture;
 mod report;
 mod rules;
 
-pub use device::{webgpu_device, webgpu_usable};
+pub use device::{webgpu_chunk_limit, webgpu_device, webgpu_usable};
 pub use estimator::Estimator;
 pub use gallery::{demo_silhouette_js, gallery};
 pub use panic::{on_panic, panic_for_tests};

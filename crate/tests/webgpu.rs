@@ -156,3 +156,72 @@ async fn webgpu_draws_in_one_chunk_are_independent() {
         draws::assert_independent(&layer);
     }
 }
+
+/// The WebGPU chunk limit comes from this adapter's storage-buffer limits (read here on their
+/// own), and a prediction that asks for more per call gets chunks of at most that.
+#[wasm_bindgen_test]
+async fn webgpu_chunks_follow_the_adapters_limits() {
+    use bayes_ruler::{Estimator, backend_options, max_chunk, webgpu_chunk_limit};
+    use bayes_ruler_core::inference::webgpu_max_chunk;
+    use js_sys::{Function, Promise, Reflect};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen_futures::JsFuture;
+
+    let est = Estimator::create(backend_options("webgpu")).await.unwrap();
+    let navigator = Reflect::get(&js_sys::global(), &"navigator".into()).unwrap();
+    let gpu = Reflect::get(&navigator, &"gpu".into()).unwrap();
+    let request: Function = Reflect::get(&gpu, &"requestAdapter".into())
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let promise: Promise = request.call0(&gpu).unwrap().dyn_into().unwrap();
+    let adapter = JsFuture::from(promise).await.unwrap();
+    let limits = Reflect::get(&adapter, &"limits".into()).unwrap();
+    let read = |name: &str| {
+        Reflect::get(&limits, &name.into())
+            .unwrap()
+            .as_f64()
+            .unwrap()
+    };
+    let bytes = read("maxStorageBufferBindingSize").min(read("maxBufferSize"));
+    let expected = webgpu_max_chunk(bytes as u64).min(max_chunk());
+    assert_eq!(
+        webgpu_chunk_limit(),
+        Some(expected),
+        "{bytes} bytes per binding"
+    );
+    assert!(
+        expected >= 120,
+        "WebGPU guarantees 128 MiB bindings: {bytes}"
+    );
+
+    // Ask for more than the limit per call (a few passes more than one chunk's worth, within
+    // maxChunk): every chunk holds at most the limit.
+    let n = (expected + 3).min(max_chunk());
+    let sizes = Rc::new(RefCell::new(Vec::new()));
+    let log = sizes.clone();
+    let on_progress = Closure::<dyn FnMut(JsValue)>::new(move |p: JsValue| {
+        let added: js_sys::Float32Array = Reflect::get(&p, &"added".into())
+            .unwrap()
+            .dyn_into()
+            .unwrap();
+        log.borrow_mut().push(added.length() as usize);
+    });
+    let options = browser::object(&[
+        ("onProgress", on_progress.as_ref()),
+        ("chunk", &JsValue::from(max_chunk() as f64)),
+    ]);
+    let pixels: JsValue = js_sys::Float32Array::from(demo_silhouette().pixels()).into();
+    JsFuture::from(est.predict_silhouette(pixels, JsValue::from(n as f64), options))
+        .await
+        .unwrap();
+    let sizes = sizes.borrow();
+    assert_eq!(sizes.iter().sum::<usize>(), n);
+    assert!(
+        sizes.iter().all(|&s| s <= expected),
+        "chunks {sizes:?} over the limit {expected}"
+    );
+}

@@ -32,10 +32,21 @@ pub use forward::{
 pub use host::{ARITHMETIC as CPU_ARITHMETIC, HostDraws, HostNetwork, sample_chunk_on_host};
 pub use input::{ModelInput, check_sample_count, image_tensor};
 
-/// Most passes per device call on WebGPU: the largest intermediate, the first layer's output for
-/// a figure that fills the frame, is 16 · 128² floats (1 MiB) per pass, and WebGPU guarantees
-/// storage-buffer bindings of only 128 MiB (`maxStorageBufferBindingSize`'s default), so larger
-/// chunks could fail silently; 120 leaves some room.
+/// Bytes of a WebGPU pass's largest intermediate: the first layer's output for a figure that
+/// fills the frame, 16 · 128² floats (1 MiB) per pass.
+pub const WEBGPU_BYTES_PER_PASS: u64 = 16 * 128 * 128 * 4;
+
+/// Most passes per device call on WebGPU where storage-buffer bindings may hold `binding_bytes`
+/// (the adapter's `maxStorageBufferBindingSize`, capped by its `maxBufferSize`: CubeCL asks for
+/// the adapter's own limits): 15/16 of it in passes, at least 1, so that no chunk's buffer
+/// exceeds the limit (that could fail silently). [`WEBGPU_MAX_CHUNK`] at WebGPU's guaranteed
+/// 128 MiB.
+pub fn webgpu_max_chunk(binding_bytes: u64) -> usize {
+    ((binding_bytes / 16 * 15) / WEBGPU_BYTES_PER_PASS).max(1) as usize
+}
+
+/// Most passes per device call on WebGPU when the adapter's limits are not known: what
+/// WebGPU's guaranteed 128 MiB storage-buffer binding holds.
 pub const WEBGPU_MAX_CHUNK: usize = 120;
 
 /// Passes computed per device call by default: about 3 MB of intermediates per pass, so a chunk
