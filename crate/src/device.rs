@@ -200,13 +200,7 @@ pub fn webgpu_chunk_limit() -> Option<usize> {
 /// `maxStorageBufferBindingSize` and `maxBufferSize` (`None` when they cannot be read).
 #[cfg(feature = "webgpu")]
 async fn binding_limit() -> Option<u64> {
-    let gpu = navigator_gpu()?;
-    let request: Function = Reflect::get(&gpu, &"requestAdapter".into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let promise: Promise = request.call0(&gpu).ok()?.dyn_into().ok()?;
-    let adapter = JsFuture::from(promise).await.ok()?;
+    let adapter = request_adapter().await.ok()?;
     let limits = Reflect::get(&adapter, &"limits".into()).ok()?;
     let read = |name: &str| Reflect::get(&limits, &name.into()).ok()?.as_f64();
     let bytes = read("maxStorageBufferBindingSize")?.min(read("maxBufferSize")?);
@@ -224,9 +218,8 @@ fn navigator_gpu() -> Option<JsValue> {
         .filter(|gpu| !gpu.is_undefined() && !gpu.is_null())
 }
 
-/// Asks the browser for an adapter without initialising burn: `None` when WebGPU is absent,
-/// `Some(true)` for a software (fallback) adapter such as SwiftShader.
-async fn probe_adapter() -> Result<bool, String> {
+/// `navigator.gpu.requestAdapter()`'s adapter, or why there is none.
+async fn request_adapter() -> Result<JsValue, String> {
     let gpu = navigator_gpu().ok_or(NO_WEBGPU)?;
     let request: Function = Reflect::get(&gpu, &"requestAdapter".into())
         .ok()
@@ -243,6 +236,13 @@ async fn probe_adapter() -> Result<bool, String> {
     if adapter.is_null() || adapter.is_undefined() {
         return Err("WebGPU found no adapter".into());
     }
+    Ok(adapter)
+}
+
+/// Asks the browser for an adapter without initialising burn: `None` when WebGPU is absent,
+/// `Some(true)` for a software (fallback) adapter such as SwiftShader.
+async fn probe_adapter() -> Result<bool, String> {
+    let adapter = request_adapter().await?;
     let flag = |obj: &JsValue| {
         Reflect::get(obj, &"isFallbackAdapter".into())
             .ok()?

@@ -41,13 +41,14 @@ pub const WEBGPU_BYTES_PER_PASS: u64 = 16 * 128 * 128 * 4;
 /// the adapter's own limits): 15/16 of it in passes, at least 1, so that no chunk's buffer
 /// exceeds the limit (that could fail silently). [`WEBGPU_MAX_CHUNK`] at WebGPU's guaranteed
 /// 128 MiB.
-pub fn webgpu_max_chunk(binding_bytes: u64) -> usize {
-    ((binding_bytes / 16 * 15) / WEBGPU_BYTES_PER_PASS).max(1) as usize
+pub const fn webgpu_max_chunk(binding_bytes: u64) -> usize {
+    let passes = (binding_bytes / 16 * 15) / WEBGPU_BYTES_PER_PASS;
+    if passes > 1 { passes as usize } else { 1 }
 }
 
 /// Most passes per device call on WebGPU when the adapter's limits are not known: what
-/// WebGPU's guaranteed 128 MiB storage-buffer binding holds.
-pub const WEBGPU_MAX_CHUNK: usize = 120;
+/// WebGPU's guaranteed 128 MiB storage-buffer binding holds (120).
+pub const WEBGPU_MAX_CHUNK: usize = webgpu_max_chunk(128 << 20);
 
 /// Passes computed per device call by default: about 3 MB of intermediates per pass, so a chunk
 /// stays near 100 MB, under WebGPU's default 128 MiB storage-buffer binding limit.

@@ -40,6 +40,7 @@ pub(super) const MARGIN: usize = 2 * LANES;
 
 /// A convolution's taps: their offsets into its flat input and the furthest of them, so that a
 /// block checks its reads once instead of at every tap.
+#[derive(Debug, Clone)]
 pub(super) struct Taps {
     offsets: Vec<usize>,
     furthest: usize,

@@ -11,8 +11,10 @@ use super::{HostCrop, HostNetwork};
 pub(super) struct Layer2Input {
     pub(super) data: Vec<f32>,
     pub(super) width: usize,
-    pub(super) plane: usize,
+    plane: usize,
     pad: usize,
+    /// Layer 2's taps over `data`: (c, dy, dx) at c·plane + dy·width + dx.
+    taps: Taps,
 }
 
 impl Layer2Input {
@@ -20,11 +22,17 @@ impl Layer2Input {
         let pad = 2 * reach;
         let width = cols + 2 * pad;
         let plane = (rows + 2 * pad) * width;
+        let k = 2 * reach + 1;
+        let taps = (0..channels * k * k).map(|t| {
+            let (c, tap) = (t / (k * k), t % (k * k));
+            c * plane + (tap / k) * width + tap % k
+        });
         Self {
             data: vec![0.0; channels * plane + MARGIN],
             width,
             plane,
             pad,
+            taps: Taps::new(taps.collect()),
         }
     }
 
@@ -81,7 +89,6 @@ fn convolve_fused(
 fn layer1(net: &HostNetwork, crop: &HostCrop, kernels: &[f32], delta: &mut Layer2Input) {
     let k = net.kernel;
     let pool = net.pool;
-    let taps = Taps::new((0..k * k).map(|t| (t / k) * crop.width + t % k).collect());
     let cols = pool * crop.cols; // output columns of the valid convolution
     let mut maxima = vec![[f32::NEG_INFINITY; ROWS]; crop.cols];
     for block in 0..net.conv1_bias.len() / ROWS {
@@ -90,7 +97,7 @@ fn layer1(net: &HostNetwork, crop: &HostCrop, kernels: &[f32], delta: &mut Layer
             maxima.fill([f32::NEG_INFINITY; ROWS]);
             for y in pool * cell_row..pool * (cell_row + 1) {
                 for x0 in (0..cols).step_by(LANES) {
-                    let acc = dot_block(&crop.data, y * crop.width + x0, &taps, rows);
+                    let acc = dot_block(&crop.data, y * crop.width + x0, &crop.taps, rows);
                     for j in 0..LANES.min(cols - x0) {
                         let cell = &mut maxima[(x0 + j) / pool];
                         for r in 0..ROWS {
@@ -123,21 +130,13 @@ fn layer2(
 ) {
     let k = net.kernel;
     let c1 = net.conv1_bias.len();
-    let taps = Taps::new(
-        (0..c1 * k * k)
-            .map(|t| {
-                let (c, tap) = (t / (k * k), t % (k * k));
-                c * delta.plane + (tap / k) * delta.width + tap % k
-            })
-            .collect(),
-    );
     let row_stride = row_stride(out_cols);
     let plane = out_rows * row_stride;
     for block in 0..net.conv2_bias.len() / ROWS {
         let rows = block_kernels(kernels, block, c1 * k * k);
         for y in 0..out_rows {
             for x0 in (0..out_cols).step_by(LANES) {
-                let acc = dot_block(&delta.data, y * delta.width + x0, &taps, rows);
+                let acc = dot_block(&delta.data, y * delta.width + x0, &delta.taps, rows);
                 for (r, values) in acc.iter().enumerate() {
                     let at = (block * ROWS + r) * plane + y * row_stride + x0;
                     out[at..at + LANES].copy_from_slice(values);

@@ -17,7 +17,7 @@ use burn::tensor::Device;
 use crate::error::RulerError;
 use crate::model::BayesianCnn;
 pub use block::ARITHMETIC;
-use block::{LANES, MARGIN, ROWS};
+use block::{LANES, MARGIN, ROWS, Taps};
 pub use draws::HostDraws;
 use draws::{Posterior, chunk_seed};
 use layers::{Change, Layer2Input, convolve, head, row_stride};
@@ -48,6 +48,8 @@ pub(super) struct HostCrop {
     pub(super) cols: usize,
     pub(super) row0: usize,
     pub(super) col0: usize,
+    /// The first layer's taps over `data`: (dy, dx) at dy·width + dx.
+    taps: Taps,
 }
 
 impl HostCrop {
@@ -79,6 +81,7 @@ impl HostCrop {
                 }
             }
         }
+        let k = 2 * reach + 1;
         Self {
             data,
             width,
@@ -86,6 +89,7 @@ impl HostCrop {
             cols,
             row0,
             col0,
+            taps: Taps::new((0..k * k).map(|t| (t / k) * width + t % k).collect()),
         }
     }
 }
@@ -152,8 +156,7 @@ impl HostNetwork {
         }
         let crop = input.host_crop();
         let mut delta = crop.map(|c| Layer2Input::new(c1, c.rows, c.cols, reach));
-        // Layer 2's outputs that the figure changes: r beyond its cells on every side.
-        let out_shape = crop.map_or((0, 0), |c| (c.rows + 2 * reach, c.cols + 2 * reach));
+        let out_shape = crop.map_or((0, 0), |c| self.change_shape(c));
         let width = row_stride(out_shape.1);
         let stride = out_shape.0 * width;
         let mut out = vec![0.0f32; c2 * stride];
@@ -188,16 +191,21 @@ impl HostNetwork {
     /// per-draw channel sums and the dense layer. For the achieved rate in the benchmarks.
     pub fn multiply_adds(&self, input: &ModelInput) -> usize {
         let k = self.kernel;
-        let reach = k / 2;
         let taps = k * k;
         let (c1, c2) = (self.conv1_bias.len(), self.conv2_bias.len());
         let convolutions = input.host_crop().map_or(0, |crop| {
             let layer1 = self.pool * crop.rows * (self.pool * crop.cols).next_multiple_of(LANES);
-            let out_cols = crop.cols + 2 * reach;
-            let layer2 = (crop.rows + 2 * reach) * row_stride(out_cols);
-            layer1 * taps * c1 + layer2 * c1 * taps * c2
+            let (rows, cols) = self.change_shape(crop);
+            layer1 * taps * c1 + rows * row_stride(cols) * c1 * taps * c2
         });
         convolutions + c2 * c1 * taps + self.posterior[2].len()
+    }
+
+    /// Rows and columns of layer 2's outputs that the figure over `crop` changes: r beyond its
+    /// cells on every side.
+    fn change_shape(&self, crop: &HostCrop) -> (usize, usize) {
+        let reach = self.kernel / 2;
+        (crop.rows + 2 * reach, crop.cols + 2 * reach)
     }
 }
 
