@@ -102,6 +102,10 @@ pub struct TrainArgs {
     /// Disagreement (px) of two passes on a child that costs nothing.
     #[arg(long, default_value_t = 0.0, value_parser = non_negative)]
     child_gap_margin: f64,
+    /// Train only the second layer's idle filters (dense weights still at the prior), drawn
+    /// afresh, and the dense weights they feed; every other weight stays as --resume has it.
+    #[arg(long, requires = "resume")]
+    revive_idle: bool,
 }
 
 fn scale_factor(text: &str) -> Result<f64, String> {
@@ -127,6 +131,7 @@ pub(super) fn train(args: &TrainArgs) -> Result<(), RulerError> {
         .with_negative_margin(args.negative_margin)
         .with_child_gap_weight(args.child_gap_weight)
         .with_child_gap_margin(args.child_gap_margin)
+        .with_revive_idle(args.revive_idle)
         .with_estimator(match args.estimator {
             EstimatorName::Flipout => Estimator::Flipout,
             EstimatorName::Reparameterization => Estimator::Reparameterization,
@@ -156,8 +161,19 @@ pub(super) fn train(args: &TrainArgs) -> Result<(), RulerError> {
         ),
         None => None,
     };
+    let mut revived = Vec::new();
     if let Some(bytes) = &resume {
-        bayes_ruler_core::weights::load_model(bytes, &Device::flex())?;
+        let start = bayes_ruler_core::weights::load_model(bytes, &Device::flex())?;
+        if args.revive_idle {
+            revived = crate::train::idle::idle_channels(&start);
+            if revived.is_empty() {
+                return Err(RulerError::InvalidInput(format!(
+                    "--revive-idle: {} has no idle second-layer filter (none whose dense weights sit near the prior)",
+                    args.resume.as_deref().unwrap_or_default()
+                )));
+            }
+            eprintln!("reviving the idle conv2 filters {revived:?}; every other weight frozen");
+        }
     }
     if let Some(dir) = std::path::Path::new(out).parent() {
         let _ = std::fs::create_dir_all(dir);
@@ -215,6 +231,7 @@ pub(super) fn train(args: &TrainArgs) -> Result<(), RulerError> {
                     train_set: &train_set,
                     validation: &validation,
                     negative_kinds: &kinds,
+                    revived: &revived,
                     history: &history,
                 };
                 saved = run.save(model, out, &history_path);
@@ -232,6 +249,7 @@ struct Run<'a> {
     train_set: &'a [Example],
     validation: &'a [Example],
     negative_kinds: &'a [NegativeKind],
+    revived: &'a [usize],
     history: &'a [EpochStats],
 }
 
@@ -256,6 +274,7 @@ impl Run<'_> {
             "negative_kinds": self.negative_kinds.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>(),
             "child_gap_weight": config.child_gap_weight,
             "child_gap_margin": config.child_gap_margin,
+            "revived_channels": self.revived,
             "output_scale": config.model.output_scale,
             "seed": config.seed,
             "data_seed": DATA_SEED,

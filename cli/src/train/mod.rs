@@ -17,6 +17,7 @@ pub use augment::augment;
 use spread_terms::{child_gap_term, negative_term};
 
 mod augment;
+pub mod idle;
 mod spread_terms;
 
 /// Which gradient estimator the Bayesian layers use while training.
@@ -82,6 +83,10 @@ pub struct TrainConfig {
     /// Disagreement (px) of two passes on a child that costs nothing.
     #[config(default = 0.0)]
     pub child_gap_margin: f64,
+    /// Train only the second layer's idle filters, drawn afresh, and the dense weights they
+    /// feed; every other weight stays as `start` has it ([`idle`]). Needs a trained start.
+    #[config(default = false)]
+    pub revive_idle: bool,
     /// The network.
     #[config(default = "BayesianCnnConfig::new()")]
     pub model: BayesianCnnConfig,
@@ -200,6 +205,13 @@ pub fn train_on(
         Some(Ok(model)) => model,
         _ => config.model.init(&device),
     };
+    let revived = config.revive_idle.then(|| idle::idle_channels(&model));
+    if let Some(channels) = &revived {
+        model = idle::revive(model, channels);
+        // Frozen and first: no gradient flows into the first layer at all, which also saves
+        // its backward pass.
+        model.conv1 = model.conv1.no_grad();
+    }
     let mut optim = AdamConfig::new().init();
     let mut rng = Rng::new(config.seed ^ 0x5EED);
     let mut order: Vec<usize> = (0..train_set.len()).collect();
@@ -254,7 +266,10 @@ pub fn train_on(
                 gap_sum += gap;
                 loss = loss + term;
             }
-            let grads = GradientsParams::from_grads(loss.backward(), &model);
+            let grads = match &revived {
+                Some(channels) => idle::revived_gradients(loss.backward(), &model, channels),
+                None => GradientsParams::from_grads(loss.backward(), &model),
+            };
             model = optim.step(config.learning_rate, model, grads);
             loss_sum += scalar(loss.detach());
             mse_sum += scalar(mse.detach());

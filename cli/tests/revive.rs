@@ -1,0 +1,85 @@
+//! Training only the idle second-layer filters (`train --revive-idle`): every other weight of
+//! the start stays bit for bit, the revived ones move.
+#![cfg(not(target_family = "wasm"))]
+
+use bayes_ruler_cli::train::idle::idle_channels;
+use bayes_ruler_cli::train::{TrainConfig, train_on};
+use bayes_ruler_core::BayesianCnn;
+use bayes_ruler_core::weights::load_embedded;
+use bayes_ruler_silhouettes::dataset::{train_validation, training_negatives};
+use burn::module::Module;
+use burn::tensor::{Device, Tensor};
+
+fn values<const D: usize>(t: Tensor<D>) -> Vec<f32> {
+    t.into_data().iter::<f32>().collect()
+}
+
+/// Every weight of the model, by name, as flat vectors.
+fn weights(m: &BayesianCnn) -> Vec<(&'static str, Vec<f32>)> {
+    vec![
+        ("conv1.mu", values(m.conv1.kernel.mu.val())),
+        ("conv1.rho", values(m.conv1.kernel.rho.val())),
+        ("conv1.bias", values(m.conv1.kernel.bias.val())),
+        ("conv2.mu", values(m.conv2.kernel.mu.val())),
+        ("conv2.rho", values(m.conv2.kernel.rho.val())),
+        ("conv2.bias", values(m.conv2.kernel.bias.val())),
+        ("dense.mu", values(m.dense.kernel.mu.val())),
+        ("dense.rho", values(m.dense.kernel.rho.val())),
+        ("dense.bias", values(m.dense.kernel.bias.val())),
+    ]
+}
+
+#[test]
+fn reviving_idle_filters_trains_them_alone() {
+    let device = Device::flex();
+    let start = load_embedded(&device).expect("the shipped weights load");
+    let idle = idle_channels(&start);
+    // The shipped network leaves some second-layer filters unused, not all of them.
+    assert!(!idle.is_empty() && idle.len() < 32, "{idle:?}");
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../trained/model.bpk"))
+        .expect("trained/model.bpk");
+    let (train_set, validation) = train_validation(2026);
+    let negatives = training_negatives(2026, 20);
+    let config = TrainConfig::new()
+        .with_epochs(1)
+        .with_seed(5)
+        .with_negatives_per_step(2)
+        .with_negative_weight(5.0)
+        .with_revive_idle(true);
+    let (trained, history) = train_on(
+        &device,
+        Some(&bytes),
+        &config,
+        (&train_set[..10], &validation[..2], &negatives[..]),
+        |_, _, _, _| {},
+        |_, _| {},
+    );
+    assert!(history[0].loss.is_finite() && history[0].negative_gap > 0.0);
+
+    // Rows per channel: a conv2 filter is 16 · 5 · 5 values, its bias one, its dense weights 64.
+    let row_len = |name: &str| match name {
+        "conv2.mu" | "conv2.rho" => 400,
+        "conv2.bias" => 1,
+        "dense.mu" | "dense.rho" => 64,
+        _ => 0,
+    };
+    let (before, after) = (weights(&start), weights(&trained));
+    for ((name, old), (_, new)) in before.iter().zip(&after) {
+        assert_eq!(old.len(), new.len(), "{name}");
+        let len = row_len(name);
+        let revived = |i: usize| len > 0 && idle.contains(&(i / len));
+        let frozen_moved = (0..old.len()).filter(|&i| !revived(i) && old[i] != new[i]).count();
+        assert_eq!(frozen_moved, 0, "{name}: frozen weights changed");
+        if len > 0 {
+            let moved = (0..old.len()).filter(|&i| revived(i) && old[i] != new[i]).count();
+            assert!(moved > 0, "{name}: the revived weights did not move");
+        }
+    }
+    // The revived filters start afresh: a filter's mean |mu| was ≈ 0.06 at −4 bias, now near
+    // TFP's initial N(0, 0.1) (mean |mu| ≈ 0.08) and biases near 0.
+    let bias = &after[5].1;
+    assert!(idle.iter().all(|&c| bias[c].abs() < 0.5), "{bias:?}");
+    // A start without idle filters (a fresh network's dense σ ≈ 0.05) has none to revive.
+    let fresh = bayes_ruler_core::BayesianCnnConfig::new().init(&device);
+    assert!(idle_channels(&fresh.no_grad()).is_empty());
+}
