@@ -83,6 +83,7 @@ fn unknown_options_and_bad_values_are_refused_before_running() {
     refused(&["train", "--estimator", "dropout"], "dropout");
     refused(&["train", "--augment-scale", "2"], "--augment");
     refused(&["train", "--negative-kinds", "shards,blob"], "blob");
+    refused(&["train", "--revive-idle"], "--resume");
     refused(&["bench", "--chunks", "8,0"], "--chunks");
     refused(&["calibrate", "--target", "1.2"], "--target");
     refused(&["eval", "--threshold-out", "t.json"], "--held-out-only");
@@ -168,6 +169,35 @@ fn training_records_which_negatives_it_drew_from() {
         history["history"][0]["negative_gap"]
             .as_f64()
             .is_some_and(|g| g > 0.0)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn weights_go_to_a_new_folder_and_a_start_without_idle_filters_is_refused() {
+    let dir = std::env::temp_dir().join(format!("bayes-ruler-cli-new-{}", std::process::id()));
+    let out = dir.join("not").join("yet").join("w.bpk");
+    let made = bayes_ruler(&["init-weights", "--out", out.to_str().unwrap()]);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    assert!(out.is_file());
+    // A fresh network uses every filter (its dense σ ≈ 0.05): nothing to revive, said so.
+    let revive = bayes_ruler(&[
+        "train",
+        "--resume",
+        out.to_str().unwrap(),
+        "--revive-idle",
+        "--limit",
+        "5",
+        "--epochs",
+        "1",
+        "--out",
+        dir.join("r.bpk").to_str().unwrap(),
+    ]);
+    assert!(!revive.status.success());
+    assert!(
+        text(&revive.stderr).contains("no idle second-layer filter"),
+        "{}",
+        text(&revive.stderr)
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::eval::{EvalArgs, HELD_OUT};
 use super::pool::{EVAL_SEED, Job, Plan, assess_all};
-use super::{count, passes, sampling_seed, write};
+use super::{count, passes, sampling_seed, save_weights, write};
 use crate::calibration::{recentre, temper};
 use crate::evaluate::{Assessment, coverage90, mean_error, rmse};
 use bayes_ruler_core::error::RulerError;
@@ -150,9 +150,7 @@ pub(super) fn calibrate(args: &CalibrateArgs) -> Result<(), RulerError> {
     }
     let beta = log_beta.exp2();
     let model = recentre(temper(trained, beta)?, offset)?;
-    model
-        .save_file(out.as_str())
-        .map_err(|e| RulerError::Weights(format!("cannot write {out}: {e}")))?;
+    save_weights(model, out)?;
     let record = serde_json::json!({
         "method": "tempered posterior: 1/σ_β² = (1/σ² − 1)/β + 1 for every kernel weight (the Laplace approximation of training with MSE + β·KL/N around the trained means; means unchanged), then every height lowered by offset_px (the held-out children's mean error at that β, taken off the dense layer's deterministic bias)",
         "weights_in": weights,

@@ -4,7 +4,7 @@ use burn::module::Module;
 use burn::tensor::Device;
 use clap::Args;
 
-use super::{passes, read_weights};
+use super::{passes, read_weights, save_weights};
 use bayes_ruler_core::error::RulerError;
 use bayes_ruler_core::inference::sample_heights;
 use bayes_ruler_core::model::BayesianCnnConfig;
@@ -48,9 +48,7 @@ pub(super) fn reframe(args: &ReframeArgs) -> Result<(), RulerError> {
     device.seed(args.seed);
     let unframed = BayesianCnnConfig::new().with_frame(0);
     let old = bayes_ruler_core::weights::load_model_as(&read_weights(from)?, &unframed, &device)?;
-    bayes_ruler_core::weights::reframe(old, &device)?
-        .save_file(out)
-        .map_err(|e| RulerError::Weights(format!("cannot write {out}: {e}")))?;
+    save_weights(bayes_ruler_core::weights::reframe(old, &device)?, out)?;
     println!("wrote {out}: {from} carried over to the framed network (128 → 32 → 8)");
     Ok(())
 }
@@ -60,9 +58,7 @@ pub(super) fn init_weights(args: &InitWeightsArgs) -> Result<(), RulerError> {
     let device = Device::flex();
     device.seed(seed);
     let model = BayesianCnnConfig::new().init(&device);
-    model
-        .save_file(out)
-        .map_err(|e| RulerError::Weights(format!("cannot write {out}: {e}")))?;
+    save_weights(model, out)?;
     println!("wrote initial (untrained) weights to {out} (seed {seed})");
     Ok(())
 }

@@ -207,6 +207,23 @@ pub(crate) fn write(path: &str, bytes: &[u8]) -> Result<(), RulerError> {
         .map_err(|e| RulerError::InvalidInput(format!("cannot write {path}: {e}")))
 }
 
+/// Writes weights as a .bpk, creating the folder if needed (a fresh `--out` path is common).
+pub(crate) fn save_weights(
+    model: bayes_ruler_core::BayesianCnn,
+    path: &str,
+) -> Result<(), RulerError> {
+    use burn::module::Module;
+    if let Some(dir) = std::path::Path::new(path).parent() {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            RulerError::InvalidInput(format!("cannot create {}: {e}", dir.display()))
+        })?;
+    }
+    model
+        .save_file(path)
+        .map(|_| ())
+        .map_err(|e| RulerError::InvalidInput(format!("cannot write the weights to {path}: {e}")))
+}
+
 pub(crate) fn read_weights(path: &str) -> Result<Vec<u8>, RulerError> {
     std::fs::read(path).map_err(|e| RulerError::Weights(format!("cannot read {path}: {e}")))
 }

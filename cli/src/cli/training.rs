@@ -6,7 +6,7 @@ use burn::module::Module;
 use burn::tensor::Device;
 use clap::{Args, ValueEnum};
 
-use super::{DeviceName, count_up_to, non_negative, pick_device, write};
+use super::{DeviceName, count_up_to, non_negative, pick_device, save_weights, write};
 use crate::train::{EpochStats, Estimator, TrainConfig, train_on};
 use bayes_ruler_core::BayesianCnn;
 use bayes_ruler_core::error::RulerError;
@@ -257,10 +257,7 @@ impl Run<'_> {
     /// Writes the weights and the run's history (`.json` next to them).
     fn save(&self, model: &BayesianCnn, out: &str, history_path: &str) -> Result<(), RulerError> {
         let config = self.config;
-        model
-            .clone()
-            .save_file(out)
-            .map_err(|e| RulerError::Weights(format!("cannot write {out}: {e}")))?;
+        save_weights(model.clone(), out)?;
         let json = serde_json::json!({
             "estimator": format!("{:?}", config.estimator),
             "batch_size": config.batch_size,
