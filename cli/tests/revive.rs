@@ -68,10 +68,14 @@ fn reviving_idle_filters_trains_them_alone() {
         assert_eq!(old.len(), new.len(), "{name}");
         let len = row_len(name);
         let revived = |i: usize| len > 0 && idle.contains(&(i / len));
-        let frozen_moved = (0..old.len()).filter(|&i| !revived(i) && old[i] != new[i]).count();
+        let frozen_moved = (0..old.len())
+            .filter(|&i| !revived(i) && old[i] != new[i])
+            .count();
         assert_eq!(frozen_moved, 0, "{name}: frozen weights changed");
         if len > 0 {
-            let moved = (0..old.len()).filter(|&i| revived(i) && old[i] != new[i]).count();
+            let moved = (0..old.len())
+                .filter(|&i| revived(i) && old[i] != new[i])
+                .count();
             assert!(moved > 0, "{name}: the revived weights did not move");
         }
     }

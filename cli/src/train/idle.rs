@@ -45,7 +45,11 @@ fn row_mask(rows: usize, row_len: usize, channels: &[usize]) -> Vec<f32> {
         .collect()
 }
 
-fn mask_tensor<const D: usize>(shape: [usize; D], channels: &[usize], device: &Device) -> Tensor<D> {
+fn mask_tensor<const D: usize>(
+    shape: [usize; D],
+    channels: &[usize],
+    device: &Device,
+) -> Tensor<D> {
     let row_len = shape[1..].iter().product();
     Tensor::from_data(
         TensorData::new(row_mask(shape[0], row_len, channels), shape),
@@ -77,9 +81,21 @@ pub fn revive(model: BayesianCnn, channels: &[usize]) -> BayesianCnn {
     let shape = kernel.dims();
     let device = kernel.mu.val().device();
     let normal = |mean, std| Tensor::random(shape, Distribution::Normal(mean, std), &device);
-    kernel.mu = replace_rows(kernel.mu.clone(), normal(init.mu_mean, init.mu_std), channels);
-    kernel.rho = replace_rows(kernel.rho.clone(), normal(init.rho_mean, init.rho_std), channels);
-    kernel.bias = replace_rows(kernel.bias.clone(), Tensor::zeros([shape[0]], &device), channels);
+    kernel.mu = replace_rows(
+        kernel.mu.clone(),
+        normal(init.mu_mean, init.mu_std),
+        channels,
+    );
+    kernel.rho = replace_rows(
+        kernel.rho.clone(),
+        normal(init.rho_mean, init.rho_std),
+        channels,
+    );
+    kernel.bias = replace_rows(
+        kernel.bias.clone(),
+        Tensor::zeros([shape[0]], &device),
+        channels,
+    );
     model
 }
 
@@ -93,7 +109,13 @@ pub fn revived_gradients(
 ) -> GradientsParams {
     let conv = &model.conv2.kernel;
     let dense = &model.dense.kernel;
-    let ids = [conv.mu.id, conv.rho.id, conv.bias.id, dense.mu.id, dense.rho.id];
+    let ids = [
+        conv.mu.id,
+        conv.rho.id,
+        conv.bias.id,
+        dense.mu.id,
+        dense.rho.id,
+    ];
     let mut grads = grads;
     let mut params = GradientsParams::from_params(&mut grads, model, &ids);
     let per_channel = dense.dims()[0] / conv.dims()[0];
