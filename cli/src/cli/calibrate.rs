@@ -4,7 +4,6 @@
 //! tempered, recentred weights. Only held-out children are sampled (the validation split and the
 //! calibration children, never trained on); the test set is not looked at.
 
-use burn::module::Module;
 use burn::tensor::Device;
 use clap::Args;
 

@@ -1,6 +1,5 @@
 //! The weights files and the embedded model at a glance: `init-weights`, `reframe`, `demo`.
 
-use burn::module::Module;
 use burn::tensor::Device;
 use clap::Args;
 

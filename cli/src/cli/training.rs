@@ -2,7 +2,6 @@
 
 use std::io::Write;
 
-use burn::module::Module;
 use burn::tensor::Device;
 use clap::{Args, ValueEnum};
 
