@@ -6,7 +6,8 @@
 use bayes_ruler_core::stats::Summary;
 use bayes_ruler_core::verdict::{ChildWidth, Reason, Spread, Threshold, decide, score_range};
 use bayes_ruler_silhouettes::dataset::{
-    test_children, test_strangers, training_negatives, validation_negatives,
+    test_children, test_strangers, training_negatives, training_polygons, validation_negatives,
+    validation_polygons,
 };
 use bayes_ruler_silhouettes::{Category, Example, Kind, figure_extent};
 
@@ -86,7 +87,32 @@ fn generic_negatives_are_their_own_streams_and_every_kind_occurs() {
             "{kind:?} {h}×{w} {on}"
         );
     }
+    // The four kinds' streams hold no polygon: those have streams of their own.
     assert_eq!(kinds.len(), 4, "{kinds:?}");
+    assert!(!kinds.contains("Polygon"), "{kinds:?}");
+}
+
+#[test]
+fn polygon_negatives_are_compact_filled_shapes_of_their_own_streams() {
+    let train = training_polygons(2026, 100);
+    assert_eq!(train, training_polygons(2026, 100));
+    let validation = validation_polygons(2026, 30);
+    let negatives = training_negatives(2026, 100);
+    for e in &validation {
+        assert!(train.iter().all(|t| t.pixels != e.pixels));
+    }
+    for e in &train {
+        assert!(negatives.iter().all(|n| n.pixels != e.pixels));
+    }
+    for e in train.iter().chain(&validation) {
+        assert_eq!(format!("{:?}", e.kind), "Negative(Polygon)");
+        let (h, w, on) = extent(e);
+        assert!((14..=124).contains(&h.max(w)), "{h}×{w}");
+        // Filled and compact: a convex-ish polygon covers a good part of its bounding box
+        // (scribbles and scattered shards cover far less).
+        let fill = on as f64 / (h * w) as f64;
+        assert!(fill > 0.3, "{h}×{w}, {on} pixels on");
+    }
 }
 
 fn rule() -> Threshold {
@@ -233,7 +259,7 @@ fn quantile_ranges_hold_the_true_quantile_about_83_and_the_width_about_95_percen
 
 /// `strangers` reports every set and the consistency of its first images across pass counts,
 /// the same on one or two processes; `eval --validation-negatives` adds generic negatives to
-/// the held-out figures.
+/// the held-out figures, `--validation-polygons` polygon negatives reported apart.
 #[test]
 fn the_strangers_report_covers_every_set_and_does_not_depend_on_the_split() {
     use std::process::Command;
@@ -288,7 +314,8 @@ fn the_strangers_report_covers_every_set_and_does_not_depend_on_the_split() {
     let out = Command::new(env!("CARGO_BIN_EXE_bayes-ruler"))
         .args(["eval", "--held-out-only", "--passes", "8"])
         .args(["--calibration-children", "6", "--validation-spiders", "2"])
-        .args(["--validation-negatives", "5", "--jobs", "1"])
+        .args(["--validation-negatives", "5", "--validation-polygons", "3"])
+        .args(["--jobs", "1"])
         .output()
         .expect("run bayes-ruler");
     assert!(out.status.success());
@@ -309,6 +336,12 @@ fn the_strangers_report_covers_every_set_and_does_not_depend_on_the_split() {
         .map(|r| count(r) * r["detection_rate"].as_f64().unwrap())
         .sum();
     assert!((detected - 5.0 * rate).abs() < 1e-9, "{kinds:?} vs {rate}");
+    // The polygons are reported apart: not in the four kinds' rows above.
+    assert_eq!(figures["held_out_children"]["validation_polygons"], 3);
+    let polygons = figures["held_out_children"]["validation_polygon_detection_rate"]
+        .as_f64()
+        .unwrap();
+    assert!((0.0..=1.0).contains(&polygons));
 
     let bad = Command::new(env!("CARGO_BIN_EXE_bayes-ruler"))
         .args(["strangers", "--consistency-passes", "300,x"])

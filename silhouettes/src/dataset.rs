@@ -51,6 +51,8 @@ const STREAM_CALIBRATION_CHILDREN: u64 = 5;
 const STREAM_CATS: u64 = 6;
 const STREAM_TRAIN_NEGATIVES: u64 = 7;
 const STREAM_VALIDATION_NEGATIVES: u64 = 8;
+const STREAM_TRAIN_POLYGONS: u64 = 9;
+const STREAM_VALIDATION_POLYGONS: u64 = 10;
 /// Category `i` of the strangers draws from stream `STREAM_STRANGERS + i`.
 const STREAM_STRANGERS: u64 = 100;
 
@@ -216,5 +218,26 @@ pub fn training_negatives(seed: u64, count: usize) -> Vec<Example> {
 pub fn validation_negatives(seed: u64, count: usize) -> Vec<Example> {
     (0..count)
         .map(|i| negative_example(seed, STREAM_VALIDATION_NEGATIVES, i))
+        .collect()
+}
+
+fn polygon_example(seed: u64, stream: u64, index: usize) -> Example {
+    let mut rng = Rng::for_item(seed, stream, index as u64);
+    let fig = negative(NegativeKind::Polygon, &mut rng);
+    by_longest_side(&fig, Kind::Negative(NegativeKind::Polygon), &mut rng)
+}
+
+/// Polygon negatives for outlier exposure in training (their own stream: adding them leaves the
+/// four kinds' images as they were).
+pub fn training_polygons(seed: u64, count: usize) -> Vec<Example> {
+    (0..count)
+        .map(|i| polygon_example(seed, STREAM_TRAIN_POLYGONS, i))
+        .collect()
+}
+
+/// Polygon negatives of their own stream, for comparing training runs (never trained on).
+pub fn validation_polygons(seed: u64, count: usize) -> Vec<Example> {
+    (0..count)
+        .map(|i| polygon_example(seed, STREAM_VALIDATION_POLYGONS, i))
         .collect()
 }

@@ -1,7 +1,7 @@
 //! Generic negatives for outlier exposure: procedurally made shapes that are not children and
 //! are none of the test set's kinds (no animal, object, glyph or blob of `strangers`): angular
-//! shards, stroke scribbles, children's parts reassembled wrongly, and children deformed
-//! beyond any child's proportions. Used only to widen the spread off the children in training
+//! shards, stroke scribbles, children's parts reassembled wrongly, children deformed beyond
+//! any child's proportions, and single angular polygons. Used only to widen the spread off the children in training
 //! (`train --negatives`) and, from their own stream, to compare runs.
 
 use std::f32::consts::{PI, TAU};
@@ -21,6 +21,10 @@ pub enum NegativeKind {
     ScrambledChild,
     /// A child stretched, squashed, sheared or bent far beyond a child's proportions.
     DeformedChild,
+    /// One filled angular polygon, star-shaped about its centre. Not in [`NegativeKind::ALL`]:
+    /// it came later (2026-12-04) and has streams of its own, so the four kinds' streams, and
+    /// every comparison made on them, stay as they were.
+    Polygon,
 }
 
 impl NegativeKind {
@@ -122,6 +126,34 @@ fn deformed_child(rng: &mut Rng) -> Figure {
     )
 }
 
+/// 5–12 corners at jittered angles and random radii about the centre, stretched to an aspect between
+/// 1:3 and 3:1 and turned: a compact filled shape of a child's size with straight edges and
+/// corners, which no child's outline has.
+fn polygon(rng: &mut Rng) -> Figure {
+    // Jittered, not uniform, angles: no gap wider than half a turn, so the shape stays compact.
+    let n = rng.below(8) + 5;
+    let start = rng.range(0.0, TAU);
+    let angles: Vec<f32> = (0..n)
+        .map(|i| start + (i as f32 + rng.range(-0.35, 0.35)) * TAU / n as f32)
+        .collect();
+    let aspect = rng.range(-(3f32.ln()), 3f32.ln()).exp().sqrt();
+    let (sin, cos) = rng.range(0.0, PI).sin_cos();
+    let corners: Vec<(f32, f32)> = angles
+        .iter()
+        .map(|&a| {
+            let r = rng.range(0.25, 0.5);
+            let (x, y) = (r * a.cos() * aspect, r * a.sin() / aspect);
+            (x * cos - y * sin, x * sin + y * cos)
+        })
+        .collect();
+    let mut fig = Figure::default();
+    // A fan from the centre fills the star-shaped outline exactly.
+    for (i, &a) in corners.iter().enumerate() {
+        fig.triangle((0.0, 0.0), a, corners[(i + 1) % corners.len()]);
+    }
+    fig
+}
+
 /// A random generic negative of `kind`, not yet placed or scaled.
 pub fn negative(kind: NegativeKind, rng: &mut Rng) -> Figure {
     match kind {
@@ -129,5 +161,6 @@ pub fn negative(kind: NegativeKind, rng: &mut Rng) -> Figure {
         NegativeKind::Scribble => scribble(rng),
         NegativeKind::ScrambledChild => scrambled_child(rng),
         NegativeKind::DeformedChild => deformed_child(rng),
+        NegativeKind::Polygon => polygon(rng),
     }
 }

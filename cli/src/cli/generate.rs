@@ -10,6 +10,7 @@ use bayes_ruler_silhouettes::Category;
 use bayes_ruler_silhouettes::constants::DATA_SEED;
 use bayes_ruler_silhouettes::dataset::{
     test_cats, test_children, test_spiders, test_strangers, train_validation, training_negatives,
+    training_polygons,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -77,7 +78,8 @@ pub(super) fn generate(args: &GenerateArgs) -> Result<(), RulerError> {
 
 /// `trained/strangers-sheet.png` (the first 8 images of every category of the broad
 /// out-of-distribution test set, a row each, in the report's order) and
-/// `trained/negatives-sheet.png` (the first 32 generic training negatives).
+/// `trained/negatives-sheet.png` (the first 32 generic training negatives of the four kinds, then
+/// a row of 8 polygon negatives).
 fn write_stranger_sheets(seed: u64) -> Result<(), RulerError> {
     let strangers: Vec<_> = Category::ALL
         .iter()
@@ -88,7 +90,8 @@ fn write_stranger_sheets(seed: u64) -> Result<(), RulerError> {
         "trained/strangers-sheet.png",
         &crate::sheet::contact_sheet(&tiles, 8)?,
     )?;
-    let negatives = training_negatives(seed, 32);
+    let mut negatives = training_negatives(seed, 32);
+    negatives.extend(training_polygons(seed, 8));
     let tiles: Vec<&[f32]> = negatives.iter().map(|e| e.pixels.as_slice()).collect();
     write(
         "trained/negatives-sheet.png",

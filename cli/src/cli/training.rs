@@ -10,7 +10,7 @@ use crate::train::{EpochStats, Estimator, TrainConfig, train_on};
 use bayes_ruler_core::BayesianCnn;
 use bayes_ruler_core::error::RulerError;
 use bayes_ruler_silhouettes::constants::DATA_SEED;
-use bayes_ruler_silhouettes::dataset::{train_validation, training_negatives};
+use bayes_ruler_silhouettes::dataset::{train_validation, training_negatives, training_polygons};
 use bayes_ruler_silhouettes::{Example, Kind, NegativeKind};
 
 /// `--negative-kinds`: which generic negatives outlier exposure draws from.
@@ -24,6 +24,8 @@ pub enum NegativeKindName {
     ScrambledChild,
     /// A child stretched, squashed, sheared or bent beyond a child's proportions.
     DeformedChild,
+    /// One filled angular polygon (only when named: not among the default four).
+    Polygon,
 }
 
 impl NegativeKindName {
@@ -33,6 +35,7 @@ impl NegativeKindName {
             NegativeKindName::Scribble => NegativeKind::Scribble,
             NegativeKindName::ScrambledChild => NegativeKind::ScrambledChild,
             NegativeKindName::DeformedChild => NegativeKind::DeformedChild,
+            NegativeKindName::Polygon => NegativeKind::Polygon,
         }
     }
 }
@@ -91,7 +94,8 @@ pub struct TrainArgs {
     /// How far apart (px) two passes on a negative must be.
     #[arg(long, default_value_t = 8.0, value_parser = non_negative)]
     negative_margin: f64,
-    /// Which generic negatives to draw from, comma-separated (default: all four kinds).
+    /// Which generic negatives to draw from, comma-separated (default: shards, scribble,
+    /// scrambled-child and deformed-child; polygon only when named).
     #[arg(long, value_enum, value_delimiter = ',')]
     negative_kinds: Vec<NegativeKindName>,
     /// Holds the children's spread: weight of a term on each step's children, two more passes
@@ -103,8 +107,12 @@ pub struct TrainArgs {
     child_gap_margin: f64,
     /// Train only the second layer's idle filters (dense weights still at the prior), drawn
     /// afresh, and the dense weights they feed; every other weight stays as --resume has it.
-    #[arg(long, requires = "resume")]
+    #[arg(long, requires = "resume", conflicts_with = "train_idle")]
     revive_idle: bool,
+    /// Train only the second layer's idle filters and the dense weights they feed as --resume
+    /// has them (no fresh draw: to go on from a --revive-idle run); every other weight frozen.
+    #[arg(long, requires = "resume")]
+    train_idle: bool,
 }
 
 fn scale_factor(text: &str) -> Result<f64, String> {
@@ -131,6 +139,7 @@ pub(super) fn train(args: &TrainArgs) -> Result<(), RulerError> {
         .with_child_gap_weight(args.child_gap_weight)
         .with_child_gap_margin(args.child_gap_margin)
         .with_revive_idle(args.revive_idle)
+        .with_train_idle(args.train_idle)
         .with_estimator(match args.estimator {
             EstimatorName::Flipout => Estimator::Flipout,
             EstimatorName::Reparameterization => Estimator::Reparameterization,
@@ -163,15 +172,25 @@ pub(super) fn train(args: &TrainArgs) -> Result<(), RulerError> {
     let mut revived = Vec::new();
     if let Some(bytes) = &resume {
         let start = bayes_ruler_core::weights::load_model(bytes, &Device::flex())?;
-        if args.revive_idle {
+        if args.revive_idle || args.train_idle {
+            let flag = if args.revive_idle {
+                "--revive-idle"
+            } else {
+                "--train-idle"
+            };
             revived = crate::train::idle::idle_channels(&start);
             if revived.is_empty() {
                 return Err(RulerError::InvalidInput(format!(
-                    "--revive-idle: {} has no idle second-layer filter (none whose dense weights sit near the prior)",
+                    "{flag}: {} has no idle second-layer filter (none whose dense weights sit near the prior)",
                     args.resume.as_deref().unwrap_or_default()
                 )));
             }
-            eprintln!("reviving the idle conv2 filters {revived:?}; every other weight frozen");
+            let how = if args.revive_idle {
+                "reviving"
+            } else {
+                "training, as they are,"
+            };
+            eprintln!("{how} the idle conv2 filters {revived:?}; every other weight frozen");
         }
     }
     if let Some(dir) = std::path::Path::new(out).parent() {
@@ -188,10 +207,15 @@ pub(super) fn train(args: &TrainArgs) -> Result<(), RulerError> {
         args.negative_kinds.iter().map(|k| k.kind()).collect()
     };
     let negatives: Vec<Example> = if config.negatives_per_step > 0 {
-        training_negatives(DATA_SEED, 2000)
+        let mut negatives: Vec<Example> = training_negatives(DATA_SEED, 2000)
             .into_iter()
             .filter(|e| matches!(e.kind, Kind::Negative(k) if kinds.contains(&k)))
-            .collect()
+            .collect();
+        // As many as each of the four kinds has in 2000, from the polygons' own stream.
+        if kinds.contains(&NegativeKind::Polygon) {
+            negatives.extend(training_polygons(DATA_SEED, 500));
+        }
+        negatives
     } else {
         Vec::new()
     };
@@ -271,6 +295,8 @@ impl Run<'_> {
             "child_gap_weight": config.child_gap_weight,
             "child_gap_margin": config.child_gap_margin,
             "revived_channels": self.revived,
+            // Drawn afresh (`--revive-idle`) or trained as they were (`--train-idle`).
+            "idle_channels_redrawn": config.revive_idle,
             "output_scale": config.model.output_scale,
             "seed": config.seed,
             "data_seed": DATA_SEED,

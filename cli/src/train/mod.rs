@@ -87,6 +87,10 @@ pub struct TrainConfig {
     /// feed; every other weight stays as `start` has it ([`idle`]). Needs a trained start.
     #[config(default = false)]
     pub revive_idle: bool,
+    /// Train only the idle filters and their dense weights as `start` has them (no fresh draw:
+    /// to go on from a `revive_idle` run); every other weight frozen.
+    #[config(default = false)]
+    pub train_idle: bool,
     /// The network.
     #[config(default = "BayesianCnnConfig::new()")]
     pub model: BayesianCnnConfig,
@@ -205,9 +209,11 @@ pub fn train_on(
         Some(Ok(model)) => model,
         _ => config.model.init(&device),
     };
-    let revived = config.revive_idle.then(|| idle::idle_channels(&model));
+    let revived = (config.revive_idle || config.train_idle).then(|| idle::idle_channels(&model));
     if let Some(channels) = &revived {
-        model = idle::revive(model, channels);
+        if config.revive_idle {
+            model = idle::revive(model, channels);
+        }
         // Frozen and first: no gradient flows into the first layer at all, which also saves
         // its backward pass.
         model.conv1 = model.conv1.no_grad();

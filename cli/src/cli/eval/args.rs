@@ -13,7 +13,7 @@ use bayes_ruler_silhouettes::Example;
 use bayes_ruler_silhouettes::constants::DATA_SEED;
 use bayes_ruler_silhouettes::dataset::{
     calibration_children, test_cats, test_children, test_spiders, train_validation,
-    validation_negatives, validation_spiders,
+    validation_negatives, validation_polygons, validation_spiders,
 };
 
 /// The size of the test set's children and spiders before 2026-11-27; the report keeps the
@@ -27,10 +27,11 @@ pub(super) const TEST_CHILDREN: usize = 2;
 pub(super) const TEST_SPIDERS: usize = 3;
 pub(super) const TEST_CATS: usize = 4;
 pub(super) const VALIDATION_NEGATIVES: usize = 5;
+pub(super) const VALIDATION_POLYGONS: usize = 6;
 
 /// What `eval` samples, and how the held-out children were put together.
 pub(in crate::cli) struct EvalSets {
-    pub(in crate::cli) sets: [Vec<Example>; 6],
+    pub(in crate::cli) sets: [Vec<Example>; 7],
     pub(super) n_validation: usize,
     pub(super) n_calibration: usize,
 }
@@ -60,6 +61,10 @@ pub struct EvalArgs {
     /// to compare outlier-exposure runs.
     #[arg(long, default_value = "0", value_parser = count)]
     pub(in crate::cli) validation_negatives: usize,
+    /// Polygon negatives of their own stream in the held-out figures, reported apart from the
+    /// four kinds above (they came later; the earlier runs' figures are of the four).
+    #[arg(long, default_value = "0", value_parser = count)]
+    pub(in crate::cli) validation_polygons: usize,
     /// Weights to evaluate (default: the embedded ones).
     #[arg(long)]
     pub(in crate::cli) weights: Option<String>,
@@ -99,6 +104,7 @@ impl EvalArgs {
             calibration_children,
             validation_spiders: 0,
             validation_negatives: 0,
+            validation_polygons: 0,
             weights: Some(weights.to_string()),
             temper: None,
             report_dir: "trained".into(),
@@ -160,6 +166,7 @@ impl EvalArgs {
                 spiders,
                 cats,
                 validation_negatives(DATA_SEED, n_negatives),
+                validation_polygons(DATA_SEED, self.validation_polygons),
             ],
             n_validation,
             n_calibration,

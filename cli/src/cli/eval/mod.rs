@@ -24,7 +24,7 @@ pub use args::EvalArgs;
 pub(super) use args::HELD_OUT;
 use args::{
     FIRST_TEST_SET, TEST_CATS, TEST_CHILDREN, TEST_SPIDERS, VALIDATION_NEGATIVES,
-    VALIDATION_SPIDERS,
+    VALIDATION_POLYGONS, VALIDATION_SPIDERS,
 };
 
 pub(super) fn eval(args: &EvalArgs) -> Result<(), RulerError> {
@@ -91,6 +91,7 @@ pub(super) fn eval(args: &EvalArgs) -> Result<(), RulerError> {
     if args.held_out_only {
         let negatives = &results[VALIDATION_NEGATIVES];
         let negative_scores = scores(negatives, score);
+        let polygon_scores = scores(&results[VALIDATION_POLYGONS], score);
         // For comparing weights without looking at the test set: nothing is written.
         let summary = serde_json::json!({
             "weights": args.weights_label(),
@@ -106,6 +107,9 @@ pub(super) fn eval(args: &EvalArgs) -> Result<(), RulerError> {
                 "validation_negative_detection_rate": (!negatives.is_empty()).then(|| rate_above(&negative_scores, threshold)),
                 "auroc_child_vs_validation_negative": (!negatives.is_empty()).then(|| auroc(&negative_scores, &val_scores)),
                 "validation_negatives_by_kind": negatives_by_kind(&data.sets[VALIDATION_NEGATIVES], &negative_scores, threshold),
+                "validation_polygons": polygon_scores.len(),
+                "validation_polygon_detection_rate": (!polygon_scores.is_empty()).then(|| rate_above(&polygon_scores, threshold)),
+                "auroc_child_vs_validation_polygon": (!polygon_scores.is_empty()).then(|| auroc(&polygon_scores, &val_scores)),
                 "by_pose": by_pose(&data.sets[HELD_OUT], val),
                 "by_height": by_height(&data.sets[HELD_OUT], val),
             },
