@@ -84,9 +84,23 @@ fn unknown_options_and_bad_values_are_refused_before_running() {
     refused(&["train", "--augment-scale", "2"], "--augment");
     refused(&["train", "--negative-kinds", "shards,blob"], "blob");
     refused(&["train", "--revive-idle"], "--resume");
+    refused(&["train", "--train-idle"], "--resume");
+    refused(
+        &[
+            "train",
+            "--resume",
+            "x.bpk",
+            "--revive-idle",
+            "--train-idle",
+        ],
+        "--train-idle",
+    );
     refused(&["bench", "--chunks", "8,0"], "--chunks");
     refused(&["calibrate", "--target", "1.2"], "--target");
     refused(&["eval", "--threshold-out", "t.json"], "--held-out-only");
+    // Sampled but never reported outside the held-out figures: refused rather than wasted.
+    refused(&["eval", "--validation-negatives", "5"], "--held-out-only");
+    refused(&["eval", "--validation-polygons", "5"], "--held-out-only");
     refused(
         &["strangers", "--consistency-passes", "300,x"],
         "--consistency-passes",
@@ -145,31 +159,38 @@ fn the_worker_command_explains_itself_without_a_job() {
 fn training_records_which_negatives_it_drew_from() {
     let dir = std::env::temp_dir().join(format!("bayes-ruler-cli-kinds-{}", std::process::id()));
     let out = dir.join("run.bpk");
-    let run = bayes_ruler(&[
-        "train",
-        "--limit",
-        "10",
-        "--epochs",
-        "1",
-        "--negatives",
-        "2",
-        "--negative-kinds",
-        "shards,scribble",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(run.status.success(), "{}", text(&run.stderr));
-    let history: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).unwrap()).unwrap();
+    let train = |kinds: &str| {
+        let run = bayes_ruler(&[
+            "train",
+            "--limit",
+            "10",
+            "--epochs",
+            "1",
+            "--negatives",
+            "2",
+            "--negative-kinds",
+            kinds,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        let history: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("run.json")).unwrap()).unwrap();
+        // A gap is measured only on negatives actually drawn: none drawn, none measured.
+        assert!(
+            history["history"][0]["negative_gap"]
+                .as_f64()
+                .is_some_and(|g| g > 0.0),
+            "{kinds}: no negatives drawn"
+        );
+        history["negative_kinds"].clone()
+    };
     assert_eq!(
-        history["negative_kinds"],
+        train("shards,scribble"),
         serde_json::json!(["Shards", "Scribble"])
     );
-    assert!(
-        history["history"][0]["negative_gap"]
-            .as_f64()
-            .is_some_and(|g| g > 0.0)
-    );
+    // Polygons come from streams of their own, not from the four kinds' pool.
+    assert_eq!(train("polygon"), serde_json::json!(["Polygon"]));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -6,7 +6,7 @@
 use bayes_ruler_cli::train::idle::idle_channels;
 use bayes_ruler_cli::train::{TrainConfig, train_on};
 use bayes_ruler_core::BayesianCnn;
-use bayes_ruler_core::weights::load_embedded;
+use bayes_ruler_core::weights::load_model;
 use bayes_ruler_silhouettes::dataset::{train_validation, training_negatives};
 use burn::module::Module;
 use burn::tensor::{Device, Tensor};
@@ -40,17 +40,25 @@ fn row_len(name: &str) -> usize {
     }
 }
 
-/// One epoch on 10 children with two negatives per step from the shipped weights, `config`
+/// One epoch on 10 children with two negatives per step from the pinned weights, `config`
 /// choosing how the idle filters train; checks that every other weight stayed bit for bit and
 /// that the idle ones moved, and returns (idle channels, weights before, weights after).
 fn one_epoch_on_the_idle_filters(config: TrainConfig) -> IdleRun {
     let device = Device::flex();
-    let start = load_embedded(&device).expect("the shipped weights load");
+    // Pinned: the posterior as training left it before any filter was revived (what the first
+    // `--revive-idle` run resumed from), whatever ships later.
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../trained/experiments/shipped-before-revive/posterior-as-trained.bpk"
+    ))
+    .expect("the weights before the revived filters");
+    let start = load_model(&bytes, &device).expect("they load");
     let idle = idle_channels(&start);
-    // The shipped network leaves some second-layer filters unused, not all of them.
+    // That network leaves some second-layer filters unused, not all of them, switched off by
+    // their biases.
     assert!(!idle.is_empty() && idle.len() < 32, "{idle:?}");
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../trained/model.bpk"))
-        .expect("trained/model.bpk");
+    let bias: Vec<f32> = values(start.conv2.kernel.bias.val());
+    assert!(idle.iter().all(|&c| bias[c] < -2.0), "{bias:?}");
     let (train_set, validation) = train_validation(2026);
     let negatives = training_negatives(2026, 20);
     let config = config
@@ -112,8 +120,8 @@ impl IdleRun {
 #[test]
 fn reviving_idle_filters_trains_them_alone() {
     let run = one_epoch_on_the_idle_filters(TrainConfig::new().with_revive_idle(true));
-    // The revived filters start afresh: biases near TFP's initial 0 (the shipped idle filters'
-    // are far from it), their means redrawn from N(0, 0.1).
+    // The revived filters start afresh: biases near TFP's initial 0 (from below −2), their
+    // means redrawn from N(0, 0.1).
     let bias = &run.after[5].1;
     assert!(run.idle.iter().all(|&c| bias[c].abs() < 0.5), "{bias:?}");
     assert!(run.largest_idle_change(3) > 0.1, "conv2.mu was not redrawn");

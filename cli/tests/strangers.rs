@@ -9,7 +9,7 @@ use bayes_ruler_silhouettes::dataset::{
     test_children, test_strangers, training_negatives, training_polygons, validation_negatives,
     validation_polygons,
 };
-use bayes_ruler_silhouettes::{Category, Example, Kind, figure_extent};
+use bayes_ruler_silhouettes::{Category, Example, Kind, NegativeKind, figure_extent};
 
 /// Rows and columns the figure spans, and its pixel count.
 fn extent(e: &Example) -> (usize, usize, usize) {
@@ -97,15 +97,11 @@ fn polygon_negatives_are_compact_filled_shapes_of_their_own_streams() {
     let train = training_polygons(2026, 100);
     assert_eq!(train, training_polygons(2026, 100));
     let validation = validation_polygons(2026, 30);
-    let negatives = training_negatives(2026, 100);
     for e in &validation {
         assert!(train.iter().all(|t| t.pixels != e.pixels));
     }
-    for e in &train {
-        assert!(negatives.iter().all(|n| n.pixels != e.pixels));
-    }
     for e in train.iter().chain(&validation) {
-        assert_eq!(format!("{:?}", e.kind), "Negative(Polygon)");
+        assert_eq!(e.kind, Kind::Negative(NegativeKind::Polygon));
         let (h, w, on) = extent(e);
         assert!((14..=124).contains(&h.max(w)), "{h}×{w}");
         // Filled and compact: a convex-ish polygon covers a good part of its bounding box
@@ -355,10 +351,14 @@ fn the_strangers_report_covers_every_set_and_does_not_depend_on_the_split() {
 }
 
 /// The committed weights against their `trained/strangers.json` on a small fixed slice: the
-/// first 3 images of every category and 32 test children at 60 passes (the report: 100 of each
+/// first 8 images of every category and 48 test children at 200 passes (the report: 100 of each
 /// at 1000). The bounds leave room for the slice's size and pass count, not for a different
 /// network: the mean AUROC over the categories and the mean of their median scores must stay
-/// near the report's (the report's own figures, met or not, are in trained/README.md).
+/// near the report's (the report's own figures, met or not, are in trained/README.md). Measured
+/// 2026-12-04 on the three networks shipped so far, each against its own report: within 0.02
+/// of the AUROC and 0.08 of the median score; the weights before the revived filters against
+/// today's report are 0.48 off in median score. (A slice of 3 images at 60 passes was too
+/// small: 0.29 off for the network it measured.)
 #[test]
 fn committed_weights_treat_the_strangers_as_their_report_says() {
     use bayes_ruler_cli::evaluate::{Assessment, assess, auroc};
@@ -382,14 +382,14 @@ fn committed_weights_treat_the_strangers_as_their_report_says() {
             .map(|a| threshold.score_of(&a.spread()))
             .collect()
     };
-    let kids = scores(&assess(&model, &test_children(DATA_SEED, 32), 60, &device).unwrap());
+    let kids = scores(&assess(&model, &test_children(DATA_SEED, 48), 200, &device).unwrap());
     let (mut aurocs, mut medians) = (Vec::new(), Vec::new());
     for &category in &Category::ALL {
-        let mut s =
-            scores(&assess(&model, &test_strangers(DATA_SEED, category, 3), 60, &device).unwrap());
+        let first_eight = test_strangers(DATA_SEED, category, 8);
+        let mut s = scores(&assess(&model, &first_eight, 200, &device).unwrap());
         aurocs.push(auroc(&s, &kids));
         s.sort_by(f64::total_cmp);
-        medians.push(s[1]);
+        medians.push((s[3] + s[4]) / 2.0);
     }
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     let (a, m) = (mean(&aurocs), mean(&medians));
@@ -399,11 +399,11 @@ fn committed_weights_treat_the_strangers_as_their_report_says() {
         mean_of("median_score")
     );
     assert!(
-        (a - mean_of("auroc_vs_children")).abs() < 0.12,
+        (a - mean_of("auroc_vs_children")).abs() < 0.06,
         "mean AUROC {a:.3}"
     );
     assert!(
-        (m - mean_of("median_score")).abs() < 0.2,
+        (m - mean_of("median_score")).abs() < 0.15,
         "mean median score {m:.3}"
     );
 }

@@ -8,10 +8,23 @@ use bayes_ruler_core::weights::{EMBEDDED_WEIGHTS, load_embedded, load_model};
 use bayes_ruler_silhouettes::demo_silhouette;
 use burn::module::Module;
 use burn::tensor::Device;
+use std::sync::{Mutex, MutexGuard};
+
+/// burn-flex keeps one random generator for the whole process, so every test here that draws
+/// (loading weights draws a fresh network first) takes its turn: otherwise their draws
+/// interleave and a fixed slice's figures change from run to run.
+fn seeded_flex(seed: u64) -> (MutexGuard<'static, ()>, Device) {
+    static RNG: Mutex<()> = Mutex::new(());
+    let turn = RNG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let device = Device::flex();
+    device.seed(seed);
+    (turn, device)
+}
 
 #[test]
 fn embedded_weights_fit_the_architecture() {
-    let device = Device::flex();
+    // Loading draws a fresh network first: it takes its turn too.
+    let (_turn, device) = seeded_flex(1);
     let model = load_embedded(&device).expect("trained/model.bpk must decode");
     // 2 × (400 + 12 800 + 2 048) kernel parameters (mu, rho) + 16 + 32 + 1 biases.
     assert_eq!(model.num_params(), 2 * (400 + 12_800 + 2_048) + 49);
@@ -21,8 +34,7 @@ fn embedded_weights_fit_the_architecture() {
 
 #[test]
 fn a_record_round_trips_through_bytes() {
-    let device = Device::flex();
-    device.seed(9);
+    let (_turn, device) = seeded_flex(9);
     let model = BayesianCnnConfig::new().init(&device);
     let image = image_tensor(demo_silhouette().pixels(), &device).unwrap();
     let before = model
@@ -42,7 +54,7 @@ fn a_record_round_trips_through_bytes() {
 
 #[test]
 fn corrupt_weights_are_an_error_not_a_panic() {
-    let device = Device::flex();
+    let (_turn, device) = seeded_flex(2);
     let truncated = &EMBEDDED_WEIGHTS[..EMBEDDED_WEIGHTS.len() / 2];
     assert!(matches!(
         load_model(truncated, &device),
@@ -73,8 +85,7 @@ fn committed_weights_do_what_their_report_says() {
             .as_f64()
             .unwrap_or_else(|| panic!("report.test.{key}"))
     };
-    let device = Device::flex();
-    device.seed(17);
+    let (_turn, device) = seeded_flex(17);
     let model = load_embedded(&device).unwrap();
     let children = assess(&model, &test_children(DATA_SEED, 32), 60, &device).unwrap();
     let spiders = assess(&model, &test_spiders(DATA_SEED, 32), 60, &device).unwrap();
@@ -101,8 +112,7 @@ fn committed_weights_do_what_their_report_says() {
 #[test]
 fn reframed_weights_measure_what_the_unframed_ones_did() {
     use bayes_ruler_core::weights::{load_model_as, reframe};
-    let device = Device::flex();
-    device.seed(31);
+    let (_turn, device) = seeded_flex(31);
     let unframed = BayesianCnnConfig::new().with_frame(0);
     let old = unframed.init(&device);
     let pixels = demo_silhouette().into_pixels();

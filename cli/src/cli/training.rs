@@ -84,8 +84,8 @@ pub struct TrainArgs {
     kl_weight: f64,
     #[arg(long, value_enum, default_value_t = DeviceName::Cpu)]
     device: DeviceName,
-    /// Outlier exposure: K generic negatives per step (shards, scribbles, scrambled and deformed
-    /// children; never a test category) whose two passes must disagree by --negative-margin px.
+    /// Outlier exposure: K generic negatives per step (of --negative-kinds; never a test
+    /// category) whose two passes must disagree by --negative-margin px.
     #[arg(long, default_value = "0", value_parser = |s: &str| count_up_to(s, 1000))]
     negatives: usize,
     /// Weight of the negatives' hinge term.
@@ -193,14 +193,11 @@ pub(super) fn train(args: &TrainArgs) -> Result<(), RulerError> {
             eprintln!("{how} the idle conv2 filters {revived:?}; every other weight frozen");
         }
     }
-    if let Some(dir) = std::path::Path::new(out).parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
     let history_path = out.trim_end_matches(".bpk").to_string() + ".json";
     let mut history = Vec::new();
     let mut saved: Result<(), RulerError> = Ok(());
-    // Generic negatives only (shards, scribbles, scrambled and deformed children): never an
-    // image of a test category.
+    // Generic negatives only (shards, scribbles, scrambled and deformed children, polygons when
+    // named): never an image of a test category.
     let kinds: Vec<NegativeKind> = if args.negative_kinds.is_empty() {
         NegativeKind::ALL.to_vec()
     } else {

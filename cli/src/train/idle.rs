@@ -65,8 +65,8 @@ fn replace_rows<const D: usize>(
 ) -> Param<Tensor<D>> {
     param.map(|old| {
         let device = old.device();
-        let keep = mask_tensor(old.dims(), channels, &device);
-        let mixed = old.detach() * keep.clone().neg().add_scalar(1.0) + fresh * keep;
+        let fresh_rows = mask_tensor(old.dims(), channels, &device);
+        let mixed = old.detach() * fresh_rows.clone().neg().add_scalar(1.0) + fresh * fresh_rows;
         // Through the data: a fresh leaf of the graph, as a parameter must be.
         Tensor::from_data(mixed.into_data(), &device).require_grad()
     })
@@ -100,8 +100,8 @@ pub fn revive(model: BayesianCnn, channels: &[usize]) -> BayesianCnn {
 }
 
 /// The gradients of a step restricted to the revived channels: their conv2 filters and biases
-/// and the dense weights they feed. Every other weight gets none, so Adam leaves it exactly as
-/// it was (its moments stay 0).
+/// and the dense weights they feed. The other rows of those parameters get a zero gradient and
+/// every other parameter none, so Adam leaves them exactly as they were (moments 0, steps 0).
 pub fn revived_gradients(
     grads: burn::tensor::Gradients,
     model: &BayesianCnn,

@@ -195,6 +195,10 @@ pub fn train(
 /// from the weights of `start` when given (a .bpk's bytes), with the training children, the
 /// validation children and the generic negatives for outlier exposure (used only when
 /// `config.negatives_per_step` > 0).
+///
+/// # Panics
+/// With `revive_idle` and `train_idle` both set, or either without `start` weights that load
+/// (the command line refuses both before it gets here).
 pub fn train_on(
     device: &Device,
     start: Option<&[u8]>,
@@ -205,11 +209,18 @@ pub fn train_on(
 ) -> (BayesianCnn, Vec<EpochStats>) {
     let device = device.clone().autodiff();
     device.seed(config.seed);
+    assert!(
+        !(config.revive_idle && config.train_idle),
+        "revive_idle redraws the idle filters, train_idle keeps them: choose one"
+    );
+    let idle_training = config.revive_idle || config.train_idle;
     let mut model = match start.map(|bytes| bayes_ruler_core::weights::load_model(bytes, &device)) {
         Some(Ok(model)) => model,
+        // A fresh network has nothing idle: every gradient would be masked, nothing would train.
+        _ if idle_training => panic!("revive_idle and train_idle need trained start weights"),
         _ => config.model.init(&device),
     };
-    let revived = (config.revive_idle || config.train_idle).then(|| idle::idle_channels(&model));
+    let revived = idle_training.then(|| idle::idle_channels(&model));
     if let Some(channels) = &revived {
         if config.revive_idle {
             model = idle::revive(model, channels);

@@ -59,11 +59,11 @@ pub struct EvalArgs {
     pub(in crate::cli) validation_spiders: usize,
     /// Generic negatives of their own stream (never a test category) in the held-out figures,
     /// to compare outlier-exposure runs.
-    #[arg(long, default_value = "0", value_parser = count)]
+    #[arg(long, default_value = "0", value_parser = count, requires = "held_out_only")]
     pub(in crate::cli) validation_negatives: usize,
     /// Polygon negatives of their own stream in the held-out figures, reported apart from the
     /// four kinds above (they came later; the earlier runs' figures are of the four).
-    #[arg(long, default_value = "0", value_parser = count)]
+    #[arg(long, default_value = "0", value_parser = count, requires = "held_out_only")]
     pub(in crate::cli) validation_polygons: usize,
     /// Weights to evaluate (default: the embedded ones).
     #[arg(long)]
