@@ -197,8 +197,8 @@ pub fn train(
 /// `config.negatives_per_step` > 0).
 ///
 /// # Panics
-/// With `revive_idle` and `train_idle` both set, or either without `start` weights that load
-/// (the command line refuses both before it gets here).
+/// With `start` weights that do not load, with `revive_idle` and `train_idle` both set, or with
+/// either without `start` (the command line refuses all three before it gets here).
 pub fn train_on(
     device: &Device,
     start: Option<&[u8]>,
@@ -214,11 +214,13 @@ pub fn train_on(
         "revive_idle redraws the idle filters, train_idle keeps them: choose one"
     );
     let idle_training = config.revive_idle || config.train_idle;
-    let mut model = match start.map(|bytes| bayes_ruler_core::weights::load_model(bytes, &device)) {
-        Some(Ok(model)) => model,
+    let mut model = match start {
+        // Resuming from weights that do not load must not quietly train a fresh network.
+        Some(bytes) => bayes_ruler_core::weights::load_model(bytes, &device)
+            .unwrap_or_else(|e| panic!("the start weights do not load: {e}")),
         // A fresh network has nothing idle: every gradient would be masked, nothing would train.
-        _ if idle_training => panic!("revive_idle and train_idle need trained start weights"),
-        _ => config.model.init(&device),
+        None if idle_training => panic!("revive_idle and train_idle need trained start weights"),
+        None => config.model.init(&device),
     };
     let revived = idle_training.then(|| idle::idle_channels(&model));
     if let Some(channels) = &revived {
